@@ -1,0 +1,34 @@
+import ArgumentParser
+import FoundationEssentials
+import RoleKitIdentity
+import RoleKitSigning
+import SwiftASN1
+import X509
+
+/// `rolekit read-certificate-data`: the certificate facts `aws_signing_helper` prints.
+struct ReadCertificateDataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read-certificate-data",
+        abstract: "Print a certificate's key type, DER (base64), decimal serial and supported algorithms as JSON."
+    )
+
+    @Option(help: ArgumentHelp("Certificate: PEM, DER or PKCS#12.", valueName: "path"))
+    var certificate: String
+
+    @OptionGroup var passphrase: PassphraseOptions
+
+    func run() throws {
+        let leaf = try SigningIdentity.loadCertificates(path: certificate, passphrase: passphrase.source)[0]
+        var serializer = DER.Serializer()
+        try serializer.serialize(leaf)
+        let keyType = SigningIdentity.keyType(of: leaf)
+        let prefix = keyType == "RSA" ? "RSA" : "EC"
+        let output = OrderedJSON.Value.object([
+            ("keyType", .string(keyType)),
+            ("certificateData", .string(Data(serializer.serializedBytes).base64EncodedString())),
+            ("serialNumber", .string(leaf.serialNumber.decimalString)),
+            ("supportedAlgorithms", .array(["SHA256", "SHA384", "SHA512"].map { .string(prefix + $0) })),
+        ])
+        print(OrderedJSON.render(output))
+    }
+}

@@ -1,0 +1,84 @@
+/// An error loading a certificate, chain or private key.
+///
+/// Every error says which file and what to do. Compare errors by ``code``; messages are for
+/// people. No message ever contains a passphrase or key material.
+public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable {
+    /// An extensible set of error codes.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Backing: String, Hashable, Sendable {
+            case fileNotFound, isDirectory, permissionDenied, emptyFile, fileTooLarge, unreadable
+            case malformedPEM, unterminatedPEM, invalidBase64, unexpectedPEMBlock
+            case noCertificate, malformedCertificate
+            case noPrivateKey, multiplePrivateKeys, malformedPrivateKey
+            case unsupportedKeyType, keyTooSmall, keyCertificateMismatch
+            case passphraseRequired, wrongPassphrase, unsupportedEncryption, passphraseUnavailable
+            case malformedPKCS12, pkcs12WrongPassword, pkcs12WithoutKey
+            case chainContainsNonCertificate, emptyChain
+        }
+
+        fileprivate let backing: Backing
+
+        public static let fileNotFound = Code(backing: .fileNotFound)
+        public static let isDirectory = Code(backing: .isDirectory)
+        public static let permissionDenied = Code(backing: .permissionDenied)
+        public static let emptyFile = Code(backing: .emptyFile)
+        public static let fileTooLarge = Code(backing: .fileTooLarge)
+        public static let unreadable = Code(backing: .unreadable)
+        /// Not PEM and not a DER structure we recognise.
+        public static let malformedPEM = Code(backing: .malformedPEM)
+        /// A `BEGIN` line without its `END` line.
+        public static let unterminatedPEM = Code(backing: .unterminatedPEM)
+        public static let invalidBase64 = Code(backing: .invalidBase64)
+        /// A PEM block of a type that does not belong in this file (e.g. `BEGIN FOO`).
+        public static let unexpectedPEMBlock = Code(backing: .unexpectedPEMBlock)
+        public static let noCertificate = Code(backing: .noCertificate)
+        public static let malformedCertificate = Code(backing: .malformedCertificate)
+        public static let noPrivateKey = Code(backing: .noPrivateKey)
+        public static let multiplePrivateKeys = Code(backing: .multiplePrivateKeys)
+        public static let malformedPrivateKey = Code(backing: .malformedPrivateKey)
+        /// Ed25519, Ed448, DSA, P-521, secp256k1, …: named in the message.
+        public static let unsupportedKeyType = Code(backing: .unsupportedKeyType)
+        /// RSA below 2048 bits.
+        public static let keyTooSmall = Code(backing: .keyTooSmall)
+        public static let keyCertificateMismatch = Code(backing: .keyCertificateMismatch)
+        /// The key is encrypted and no passphrase source was given.
+        public static let passphraseRequired = Code(backing: .passphraseRequired)
+        public static let wrongPassphrase = Code(backing: .wrongPassphrase)
+        /// An encryption or key-derivation scheme RoleKit cannot decrypt (named in the message).
+        public static let unsupportedEncryption = Code(backing: .unsupportedEncryption)
+        /// The passphrase source failed: unset variable, unreadable file, no terminal.
+        public static let passphraseUnavailable = Code(backing: .passphraseUnavailable)
+        public static let malformedPKCS12 = Code(backing: .malformedPKCS12)
+        public static let pkcs12WrongPassword = Code(backing: .pkcs12WrongPassword)
+        public static let pkcs12WithoutKey = Code(backing: .pkcs12WithoutKey)
+        /// An intermediates file holding something other than certificates.
+        public static let chainContainsNonCertificate = Code(backing: .chainContainsNonCertificate)
+        public static let emptyChain = Code(backing: .emptyChain)
+
+        public var description: String { backing.rawValue }
+    }
+
+    public let code: Code
+    public let message: String
+    /// The file concerned, if any (already `~`-expanded).
+    public let path: String?
+
+    public init(_ code: Code, _ message: String, path: String? = nil) {
+        self.code = code
+        self.message = message
+        self.path = path
+    }
+
+    public var description: String {
+        if let path { return "\(path): \(message)" }
+        return message
+    }
+
+    public static func == (lhs: IdentityError, rhs: IdentityError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// The same error, attributed to `path` when it has none yet.
+    func at(_ path: String?) -> IdentityError {
+        self.path == nil ? IdentityError(code, message, path: path) : self
+    }
+}

@@ -1,0 +1,67 @@
+public import FoundationEssentials
+
+/// A plain HTTP request value: everything a signer needs and nothing else.
+///
+/// The signing layer performs no I/O. A ``SigningRequest`` describes what will be sent; signers
+/// return a copy with the authentication headers (or query parameters) added.
+///
+/// - `path` is the path exactly as it goes on the request line (for example `/sessions`).
+/// - `query` is the raw query string without the leading `?` (for example `a=1&b=2`), or empty.
+/// - `headers` keeps order and duplicates; names are compared case-insensitively.
+public struct SigningRequest: Sendable, Hashable {
+    /// One header line. Names keep the caller's spelling; comparisons ignore case.
+    public struct Header: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public var method: String
+    public var path: String
+    public var query: String
+    public var headers: [Header]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: String = "", headers: [Header] = [], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Builds a request from a URL such as `https://rolesanywhere.us-east-1.amazonaws.com/sessions?x=1`.
+    ///
+    /// The `Host` header is set from the URL's host and, when present, its port.
+    public init(method: String, url: URL, headers: [Header] = [], body: [UInt8] = []) {
+        var path = url.path(percentEncoded: true)
+        if path.isEmpty { path = "/" }
+        self.init(method: method, path: path, query: url.query(percentEncoded: true) ?? "", headers: headers, body: body)
+        if self.firstHeader(named: "host") == nil, let host = url.host(percentEncoded: true) {
+            let hostValue = url.port.map { "\(host):\($0)" } ?? host
+            self.headers.insert(Header("Host", hostValue), at: 0)
+        }
+    }
+
+    /// The first value of the header named `name` (case-insensitive), if any.
+    public func firstHeader(named name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name.lowercased() == lower }?.value
+    }
+
+    /// Replaces every header named `name` (case-insensitive) with a single `name: value`.
+    public mutating func setHeader(_ name: String, _ value: String) {
+        removeHeaders(named: name)
+        headers.append(Header(name, value))
+    }
+
+    /// Removes every header named `name` (case-insensitive).
+    public mutating func removeHeaders(named name: String) {
+        let lower = name.lowercased()
+        headers.removeAll { $0.name.lowercased() == lower }
+    }
+}

@@ -1,0 +1,134 @@
+public import FoundationEssentials
+import Crypto
+
+/// AWS Signature Version 4 with HMAC-SHA256 (`AWS4-HMAC-SHA256`).
+///
+/// ```swift
+/// let signer = SigV4Signer(credentials: creds, region: "us-east-1", service: "sts")
+/// let signed = signer.sign(request, at: Date())
+/// ```
+///
+/// The signer is a value with no I/O; the same inputs always give the same output.
+public struct SigV4Signer: Sendable {
+    /// The algorithm name written into the string to sign and the `Authorization` header.
+    public static let algorithm = "AWS4-HMAC-SHA256"
+    /// Headers never signed (they may change in transit), as botocore.
+    public static let unsignedHeaders: Set<String> = [
+        "authorization", "user-agent", "x-amzn-trace-id", "expect", "transfer-encoding",
+    ]
+
+    /// Where the session token goes.
+    public enum SessionTokenPlacement: Sendable, Hashable {
+        /// `X-Amz-Security-Token` is added before signing and is part of the signature (the default).
+        case signed
+        /// `X-Amz-Security-Token` is added after signing (services that expect it unsigned).
+        case appendedAfterSigning
+    }
+
+    /// How the last line of the canonical request is computed.
+    public enum Payload: Sendable, Hashable {
+        /// SHA-256 of the request body (the default).
+        case signed
+        /// The literal `UNSIGNED-PAYLOAD`.
+        case unsigned
+        /// A hash the caller computed (for streamed bodies).
+        case precomputed(String)
+    }
+
+    public struct Options: Sendable, Hashable {
+        public var path: CanonicalRequest.PathOptions
+        public var payload: Payload
+        public var sessionToken: SessionTokenPlacement
+        /// Adds `X-Amz-Content-SHA256` with the payload hash (S3 style).
+        public var addContentSHA256Header: Bool
+
+        public init(
+            path: CanonicalRequest.PathOptions = .init(),
+            payload: Payload = .signed,
+            sessionToken: SessionTokenPlacement = .signed,
+            addContentSHA256Header: Bool = false
+        ) {
+            self.path = path
+            self.payload = payload
+            self.sessionToken = sessionToken
+            self.addContentSHA256Header = addContentSHA256Header
+        }
+    }
+
+    public var credentials: SigningCredentials
+    public var region: String
+    public var service: String
+    public var options: Options
+
+    public init(credentials: SigningCredentials, region: String, service: String, options: Options = .init()) {
+        self.credentials = credentials
+        self.region = region
+        self.service = service
+        self.options = options
+    }
+
+    /// Signs `request` with `Authorization`, `X-Amz-Date` and, with a session token, `X-Amz-Security-Token`.
+    public func sign(_ request: SigningRequest, at date: Date) -> SigningRequest {
+        signWithDetails(request, at: date).request
+    }
+
+    /// Signs `request` and returns the intermediate values as well.
+    public func signWithDetails(_ request: SigningRequest, at date: Date) -> SigningResult {
+        let amzDate = AmzDate(date)
+        var request = request
+        request.removeHeaders(named: "authorization")
+        request.setHeader("X-Amz-Date", amzDate.timestamp)
+        request.removeHeaders(named: "x-amz-security-token")
+        if let token = credentials.sessionToken, options.sessionToken == .signed {
+            request.setHeader("X-Amz-Security-Token", token)
+        }
+        let payloadHash = Self.payloadHash(for: request, payload: options.payload)
+        if options.addContentSHA256Header {
+            request.setHeader("X-Amz-Content-SHA256", payloadHash)
+        }
+        let canonical = CanonicalRequest(
+            request: request,
+            payloadHash: payloadHash,
+            pathOptions: options.path,
+            includeHeader: { !Self.unsignedHeaders.contains($0) }
+        )
+        let scope = CredentialScope(date: amzDate, region: region, service: service)
+        let stringToSign = StringToSign(algorithm: Self.algorithm, date: amzDate, scope: scope, canonicalRequest: canonical)
+        let signature = self.signature(stringToSign: stringToSign, date: amzDate)
+        let authorization =
+            "\(Self.algorithm) Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
+        request.setHeader("Authorization", authorization)
+        if let token = credentials.sessionToken, options.sessionToken == .appendedAfterSigning {
+            request.setHeader("X-Amz-Security-Token", token)
+        }
+        return SigningResult(
+            request: request,
+            canonicalRequest: canonical.text,
+            stringToSign: stringToSign.text,
+            signature: signature,
+            authorization: authorization
+        )
+    }
+
+    /// The derived signing key `kSigning` for a date stamp (`YYYYMMDD`).
+    public func signingKey(dateStamp: String) -> SymmetricKey {
+        func hmac(_ key: SymmetricKey, _ message: String) -> SymmetricKey {
+            SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key))
+        }
+        let secret = SymmetricKey(data: Array(("AWS4" + credentials.secretAccessKey).utf8))
+        return hmac(hmac(hmac(hmac(secret, dateStamp), region), service), "aws4_request")
+    }
+
+    func signature(stringToSign: StringToSign, date: AmzDate) -> String {
+        let key = signingKey(dateStamp: date.dateStamp)
+        return HMAC<SHA256>.authenticationCode(for: Array(stringToSign.text.utf8), using: key).lowercaseHex
+    }
+
+    static func payloadHash(for request: SigningRequest, payload: Payload) -> String {
+        switch payload {
+        case .signed: return CanonicalRequest.payloadHash(request.body)
+        case .unsigned: return "UNSIGNED-PAYLOAD"
+        case .precomputed(let hash): return hash
+        }
+    }
+}

@@ -1,0 +1,77 @@
+public import FoundationEssentials
+
+/// A UTC timestamp in the two forms SigV4 uses: `20150830T123600Z` and `20150830`.
+///
+/// Formatting is done with integer arithmetic, so it does not depend on locale, calendar or
+/// time-zone settings of the machine.
+public struct AmzDate: Sendable, Hashable {
+    /// `YYYYMMDD'T'HHMMSS'Z'`, the value of `X-Amz-Date`.
+    public let timestamp: String
+    /// `YYYYMMDD`, the date part of a credential scope.
+    public let dateStamp: String
+
+    public init(_ date: Date) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+        let hour = secondOfDay / 3600
+        let minute = (secondOfDay % 3600) / 60
+        let second = secondOfDay % 60
+        let date = Self.pad(year, 4) + Self.pad(month, 2) + Self.pad(day, 2)
+        self.dateStamp = date
+        self.timestamp = date + "T" + Self.pad(hour, 2) + Self.pad(minute, 2) + Self.pad(second, 2) + "Z"
+    }
+
+    /// Parses `YYYYMMDD'T'HHMMSS'Z'`. Returns `nil` for anything else.
+    public init?(timestamp: String) {
+        let bytes = Array(timestamp.utf8)
+        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
+        let digitIndices = Array(0..<8) + Array(9..<15)
+        guard digitIndices.allSatisfy({ bytes[$0] >= 48 && bytes[$0] <= 57 }) else { return nil }
+        self.timestamp = timestamp
+        self.dateStamp = String(decoding: bytes[0..<8], as: UTF8.self)
+    }
+
+    /// The `Date` this timestamp denotes.
+    public var date: Date {
+        let b = Array(timestamp.utf8).map { Int64($0) - 48 }
+        func number(_ range: Range<Int>) -> Int64 { range.reduce(0) { $0 * 10 + b[$1] } }
+        let days = Self.daysSinceEpoch(year: number(0..<4), month: number(4..<6), day: number(6..<8))
+        let seconds = days * 86_400 + number(9..<11) * 3600 + number(11..<13) * 60 + number(13..<15)
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    // Howard Hinnant's civil-from-days and days-from-civil algorithms.
+    static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+
+    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}

@@ -1,0 +1,3 @@
+import RoleKitCLI
+
+await RoleKitCommand.runFromProcessArguments()
