@@ -67,24 +67,23 @@ let package = Package(
         ),
         .target(
             name: "RoleKitTesting",
-            dependencies: [
-                "RoleKitSigning",
-                "RoleKitIdentity",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-            ],
+            dependencies: [],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "RoleKitSigningTests",
-            dependencies: ["RoleKitSigning", "RoleKitIdentity", "RoleKitTesting"],
+            dependencies: [
+                "RoleKitSigning", "RoleKitIdentity", "RoleKitTesting",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "RoleKitIdentityTests",
-            dependencies: ["RoleKitIdentity", "RoleKitTesting"],
+            dependencies: [
+                "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

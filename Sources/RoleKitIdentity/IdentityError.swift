@@ -7,7 +7,7 @@ public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable 
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Backing: String, Hashable, Sendable {
             case fileNotFound, isDirectory, permissionDenied, emptyFile, fileTooLarge, unreadable
-            case malformedPEM, unterminatedPEM, invalidBase64, unexpectedPEMBlock
+            case malformedPEM, malformedDER, unterminatedPEM, invalidBase64, unexpectedPEMBlock
             case noCertificate, malformedCertificate
             case noPrivateKey, multiplePrivateKeys, malformedPrivateKey
             case unsupportedKeyType, keyTooSmall, keyCertificateMismatch
@@ -26,6 +26,8 @@ public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable 
         public static let unreadable = Code(backing: .unreadable)
         /// Not PEM and not a DER structure we recognise.
         public static let malformedPEM = Code(backing: .malformedPEM)
+        /// DER data that does not parse (a truncated PKCS#12, certificate or key).
+        public static let malformedDER = Code(backing: .malformedDER)
         /// A `BEGIN` line without its `END` line.
         public static let unterminatedPEM = Code(backing: .unterminatedPEM)
         public static let invalidBase64 = Code(backing: .invalidBase64)

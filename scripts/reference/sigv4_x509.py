@@ -214,7 +214,7 @@ def cmd_verify(args):
         pub_path = write_private(tmpdir, "pub.pem", pub_pem)
         sig_path = write_private(tmpdir, "sig.bin", sig)
         rc, _ = openssl(
-            "dgst", "-sha256", "-verify", pub_path, "-signature", sig_path,
+            "dgst", "-" + args.digest, "-verify", pub_path, "-signature", sig_path,
             args.string_to_sign_file, check=False,
         )
     if rc == 0:
@@ -222,6 +222,41 @@ def cmd_verify(args):
         return 0
     print("FAIL")
     return 1
+
+
+def sign_string_payload(cert_path):
+    """aws_signing_helper's sign-string payload for the certificate's public key.
+
+    The fixed text, the version digit '1', then SHA-256 over b"IAM RA" followed by the raw
+    public key: the uncompressed SEC1 point for EC, PKCS#1 RSAPublicKey DER for RSA.
+    """
+    _, pub_pem = openssl("x509", "-in", cert_path, "-noout", "-pubkey")
+    _, text = openssl("pkey", "-pubin", "-noout", "-text", input_bytes=pub_pem)
+    if b"Modulus" in text or b"modulus" in text:
+        _, raw = openssl("rsa", "-pubin", "-RSAPublicKey_out", "-outform", "DER", input_bytes=pub_pem)
+    else:
+        _, spki = openssl("ec", "-pubin", "-outform", "DER", "-conv_form", "uncompressed", input_bytes=pub_pem)
+        # The point is the BIT STRING at the end of the SPKI: 0x04 || X || Y.
+        point_len = 65 if b"prime256v1" in text or b"P-256" in text else 97
+        raw = spki[-point_len:]
+        if raw[0] != 4:
+            raise OpenSSLError("unexpected EC point encoding")
+    return b"AWS Roles Anywhere Credential Helper Signing Test" + b"1" + hashlib.sha256(b"IAM RA" + raw).digest()
+
+
+def cmd_sign_string(args):
+    payload = sign_string_payload(args.cert)
+    result = {"payload": payload.hex(), "signature": None}
+    if args.key:
+        with tempfile.TemporaryDirectory(prefix="signstring-") as tmpdir:
+            payload_path = write_private(tmpdir, "payload.bin", payload)
+            sig_path = os.path.join(tmpdir, "sig.bin")
+            openssl("dgst", "-" + args.digest, "-sign", args.key, "-out", sig_path, payload_path)
+            with open(sig_path, "rb") as f:
+                result["signature"] = f.read().hex()
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
 
 
 def main(argv=None):
@@ -247,7 +282,14 @@ def main(argv=None):
     v.add_argument("--cert", required=True)
     v.add_argument("--string-to-sign-file", required=True)
     v.add_argument("--signature-hex", required=True)
+    v.add_argument("--digest", default="sha256", choices=["sha256", "sha384", "sha512"])
     v.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("sign-string", help="aws_signing_helper's sign-string payload and its openssl signature")
+    p.add_argument("--cert", required=True)
+    p.add_argument("--key", help="unencrypted private key; when given, the payload is signed with openssl")
+    p.add_argument("--digest", default="sha256", choices=["sha256", "sha384", "sha512"])
+    p.set_defaults(func=cmd_sign_string)
 
     args = parser.parse_args(argv)
     try:

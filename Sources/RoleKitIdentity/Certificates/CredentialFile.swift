@@ -48,6 +48,9 @@ struct CredentialFile {
             return file
         }
         guard (try? DER.parse(bytes)) != nil else {
+            if bytes.first == 0x30 {
+                throw IdentityError(.malformedDER, "DER data that is damaged or truncated (a PKCS#12 bundle, certificate or key cut short?); copy the file again")
+            }
             throw IdentityError(.malformedPEM, "neither PEM, DER nor PKCS#12: expected a \(role.rawValue) in one of those formats")
         }
         switch role {
