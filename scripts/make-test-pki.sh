@@ -98,6 +98,65 @@ basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature
 extendedKeyUsage       = clientAuth
 subjectKeyIdentifier   = hash
+
+[ crl_ext ]
+authorityKeyIdentifier = keyid:always
+
+[ policy_any ]
+commonName             = supplied
+organizationName       = optional
+EOF
+
+# Minimal `openssl ca` databases (used for dated leaves, revocation and CRLs).
+# They live in $TMP so nothing but the certificates and CRLs reach OUTDIR.
+# The config reaches them via $ENV:: (no path text is parsed as config) and
+# names the CA files relative to OUTDIR, where every openssl command runs.
+export ROLEKIT_PKI_TMP="$TMP"
+for ca in int root; do
+    mkdir -p "$TMP/ca-$ca/newcerts"
+    : >"$TMP/ca-$ca/index.txt"
+    echo 01 >"$TMP/ca-$ca/serial"
+    echo 01 >"$TMP/ca-$ca/crlnumber"
+done
+cat >>"$CNF" <<'EOF'
+
+[ ca_intermediate ]
+dir              = ${ENV::ROLEKIT_PKI_TMP}/ca-int
+database         = $dir/index.txt
+serial           = $dir/serial
+crlnumber        = $dir/crlnumber
+new_certs_dir    = $dir/newcerts
+certificate      = intermediate-ca.pem
+private_key      = intermediate-ca.key
+default_md       = sha256
+default_days     = 365
+default_crl_days = 30
+policy           = policy_any
+unique_subject   = no
+email_in_dn      = no
+preserve         = yes
+string_mask      = utf8only
+utf8             = yes
+crl_extensions   = crl_ext
+
+[ ca_root ]
+dir              = ${ENV::ROLEKIT_PKI_TMP}/ca-root
+database         = $dir/index.txt
+serial           = $dir/serial
+crlnumber        = $dir/crlnumber
+new_certs_dir    = $dir/newcerts
+certificate      = root-ca.pem
+private_key      = root-ca.key
+default_md       = sha384
+default_days     = 365
+default_crl_days = 30
+policy           = policy_any
+unique_subject   = no
+email_in_dn      = no
+preserve         = yes
+string_mask      = utf8only
+utf8             = yes
+crl_extensions   = crl_ext
 EOF
 
 cd "$OUT"
@@ -121,14 +180,37 @@ wait_bg() { # PID NAME
 }
 
 # --- certificate helpers ------------------------------------------------------
-# sign_leaf KEY CN OUTPEM SERIALHEX [EXT_SECTION]
+# sign_leaf KEY CN OUTPEM SERIALHEX [EXT_SECTION]   (issuer: intermediate CA)
 sign_leaf() {
-    local key="$1" cn="$2" out="$3" serial="$4" ext="${5:-v3_leaf}"
+    sign_leaf_by intermediate-ca "$@"
+}
+
+# sign_leaf_by CA_BASENAME KEY CN OUTPEM SERIALHEX [EXT_SECTION]
+sign_leaf_by() {
+    local ca="$1" key="$2" cn="$3" out="$4" serial="$5" ext="${6:-v3_leaf}"
     ossl req -new -config "$CNF" -key "$key" -subj "/CN=$cn/$SUBJ_O" \
         -sha256 -out "$TMP/$cn.csr"
-    ossl x509 -req -in "$TMP/$cn.csr" -CA intermediate-ca.pem -CAkey intermediate-ca.key \
+    ossl x509 -req -in "$TMP/$cn.csr" -CA "$ca.pem" -CAkey "$ca.key" \
         -set_serial "0x$serial" -days 365 -sha256 \
         -extfile "$CNF" -extensions "$ext" -out "$out"
+}
+
+# ca_sign_leaf KEY CN OUTPEM SERIALHEX STARTDATE ENDDATE   (issuer: intermediate)
+# `openssl x509` in 3.0 cannot set an arbitrary notBefore; `openssl ca` can.
+ca_sign_leaf() {
+    local key="$1" cn="$2" out="$3" serial="$4" start="$5" end="$6"
+    ossl req -new -config "$CNF" -key "$key" -subj "/CN=$cn/$SUBJ_O" \
+        -sha256 -out "$TMP/$cn.csr"
+    echo "$serial" >"$TMP/ca-int/serial"
+    ossl ca -config "$CNF" -name ca_intermediate -batch -notext -preserveDN \
+        -startdate "$start" -enddate "$end" -extensions v3_leaf \
+        -in "$TMP/$cn.csr" -out "$out" >/dev/null
+}
+
+# new_p256_key OUT   (PKCS#8 PEM)
+new_p256_key() {
+    ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+        -pkeyopt ec_param_enc:named_curve -out "$1"
 }
 
 # self_signed KEY CN OUTPEM [DIGEST_ARGS...]
@@ -246,6 +328,8 @@ cat intermediate-ca.pem root-ca.pem >chain-2.pem
     echo "-- end of file --"
 } >chain-with-comments.pem
 cat intermediate-ca.pem p256.pkcs8.key >chain-with-key.pem
+cat p256.pem intermediates.pem >leaf-with-chain.pem
+cat root-ca.pem intermediate-ca.pem >ca-bundle.pem
 
 # --- PKCS#12 ------------------------------------------------------------------
 cat intermediate-ca.pem root-ca.pem >"$TMP/chain.pem"
@@ -300,12 +384,49 @@ sign_leaf p256.pkcs8.key serial-inner-zeros serial-inner-zeros.pem \
 sign_leaf p256.pkcs8.key serial-leading-zero-nibble serial-leading-zero-nibble.pem \
     "00ff$(openssl rand -hex 18)"
 
+# --- validity / revocation / foreign-issuer leaves (fresh P-256 keys) ---------
+new_p256_key revoked.key
+sign_leaf revoked.key revoked revoked.pem "$(rand_serial)"
+ossl ca -config "$CNF" -name ca_intermediate -batch \
+    -revoke revoked.pem -crl_reason keyCompromise
+ossl ca -config "$CNF" -name ca_intermediate -batch -gencrl -crldays 30 \
+    -out intermediate.crl.pem
+ossl crl -in intermediate.crl.pem -outform DER -out intermediate.crl.der
+ossl ca -config "$CNF" -name ca_root -batch -gencrl -crldays 30 -out root.crl.pem
+
+new_p256_key expired.key
+ca_sign_leaf expired.key expired expired.pem "$(rand_serial)" \
+    20200101000000Z 20210101000000Z
+new_p256_key not-yet-valid.key
+ca_sign_leaf not-yet-valid.key not-yet-valid not-yet-valid.pem "$(rand_serial)" \
+    20990101000000Z 21000101000000Z
+
+new_p256_key other-leaf.key
+sign_leaf_by other-ca other-leaf.key other-leaf other-leaf.pem "$(rand_serial)"
+
+# Sanity checks: wrong CRL contents or dates would silently weaken the tests.
+revoked_serial="$(openssl x509 -in revoked.pem -noout -serial)"
+revoked_serial="${revoked_serial#serial=}"
+crl_serials="$(openssl crl -in intermediate.crl.pem -noout -text |
+    sed -n 's/^ *Serial Number: *//p')"
+[[ "$crl_serials" == "$revoked_serial" ]] ||
+    die "intermediate.crl.pem lists '$crl_serials', expected '$revoked_serial'"
+[[ -z "$(openssl crl -in root.crl.pem -noout -text | grep 'Serial Number' || true)" ]] ||
+    die "root.crl.pem is not empty"
+[[ "$(openssl x509 -in expired.pem -noout -startdate -enddate)" == \
+   $'notBefore=Jan  1 00:00:00 2020 GMT\nnotAfter=Jan  1 00:00:00 2021 GMT' ]] ||
+    die "expired.pem has wrong dates"
+[[ "$(openssl x509 -in not-yet-valid.pem -noout -startdate -enddate)" == \
+   $'notBefore=Jan  1 00:00:00 2099 GMT\nnotAfter=Jan  1 00:00:00 2100 GMT' ]] ||
+    die "not-yet-valid.pem has wrong dates"
+
 # --- serials.txt --------------------------------------------------------------
 : >serials.txt
 for f in rsa2048.pem rsa3072.pem rsa4096.pem p256.pem p384.pem rsa1024.pem \
          ed25519.pem p521.pem dsa.pem \
          serial-high-bit.pem serial-20-byte.pem serial-small.pem \
-         serial-inner-zeros.pem serial-leading-zero-nibble.pem; do
+         serial-inner-zeros.pem serial-leading-zero-nibble.pem \
+         revoked.pem expired.pem not-yet-valid.pem other-leaf.pem; do
     hex="$(openssl x509 -in "$f" -noout -serial 2>/dev/null)" || die "cannot read serial of $f"
     hex="${hex#serial=}"
     dec="$(python3 -c 'import sys; print(int(sys.argv[1], 16))' "$hex")"
@@ -346,6 +467,16 @@ CA hierarchy:
     root-ca.pem (P-384, self-signed) -> intermediate-ca.pem (P-256, pathlen:0) -> leaves
     other-ca.pem (P-256) is an unrelated self-signed root.
 Self-signed (not chained): ed25519.pem, p521.pem, dsa.pem.
+other-leaf.pem is signed by other-ca.pem, not by the intermediate.
+
+Validity and revocation (EC P-256 leaves, own PKCS#8 keys *.key):
+    revoked.pem         revoked (keyCompromise) in intermediate.crl.pem / .der
+    expired.pem         valid 2020-01-01 .. 2021-01-01 (UTC)
+    not-yet-valid.pem   valid 2099-01-01 .. 2100-01-01 (UTC)
+CRLs (valid 30 days from generation; regenerate the PKI when they lapse):
+    intermediate.crl.pem/.der  by the intermediate CA, lists only revoked.pem
+    root.crl.pem               by the root CA, no entries
+leaf-with-chain.pem = p256.pem + intermediates.pem;  ca-bundle.pem = root + intermediate.
 serials.txt: "FILE DECIMAL_SERIAL" for each leaf certificate.
 EOF
 

@@ -65,7 +65,8 @@ public struct AmzDate: Sendable, Hashable {
         return (year, month, day)
     }
 
-    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+    /// Days from 1970-01-01 to the given proleptic Gregorian date.
+    public static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

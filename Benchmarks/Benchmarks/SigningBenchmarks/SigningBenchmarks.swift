@@ -1,0 +1,71 @@
+import Benchmark
+import Crypto
+import _CryptoExtras
+import Foundation
+import RoleKitSigning
+import X509
+
+/// SigV4 (HMAC) and SigV4-X509 signing of a CreateSession-sized request. Keys and certificates
+/// are made with swift-crypto and swift-certificates at start-up.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
+
+    let request = SigningRequest(
+        method: "POST",
+        path: "/sessions",
+        headers: [.init("Host", "rolesanywhere.us-east-1.amazonaws.com"), .init("Content-Type", "application/json")],
+        body: Array(#"{"durationSeconds":3600,"profileArn":"arn:aws:rolesanywhere:us-east-1:123456789012:profile/3d203fc0-7bba-4ec1-a6ef-697504ce1c72","roleArn":"arn:aws:iam::123456789012:role/demo","trustAnchorArn":"arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/29efd0b1-1b66-4df4-8ae7-e935716efd8e"}"#.utf8)
+    )
+    let now = Date(timeIntervalSince1970: 1_704_164_645)
+
+    let hmac = SigV4Signer(
+        credentials: SigningCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "token"),
+        region: "us-east-1",
+        service: "sts"
+    )
+    Benchmark("SigV4 HMAC sign") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(hmac.sign(request, at: now))
+        }
+    }
+
+    let rsaKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    let rsaSigner = try! SigV4X509Signer(
+        certificate: selfSigned(Certificate.PrivateKey(rsaKey), algorithm: .sha256WithRSAEncryption),
+        key: X509SigningKey(rsaKey),
+        region: "us-east-1"
+    )
+    Benchmark("SigV4-X509 sign RSA-2048") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try rsaSigner.sign(request, at: now))
+        }
+    }
+
+    let ecKey = P256.Signing.PrivateKey()
+    let ecSigner = try! SigV4X509Signer(
+        certificate: selfSigned(Certificate.PrivateKey(ecKey), algorithm: .ecdsaWithSHA256),
+        key: X509SigningKey(ecKey),
+        region: "us-east-1"
+    )
+    Benchmark("SigV4-X509 sign P-256") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try ecSigner.sign(request, at: now))
+        }
+    }
+}
+
+func selfSigned(_ key: Certificate.PrivateKey, algorithm: Certificate.SignatureAlgorithm) -> Certificate {
+    let name = try! DistinguishedName { CommonName("benchmark") }
+    return try! Certificate(
+        version: .v3,
+        serialNumber: Certificate.SerialNumber(),
+        publicKey: key.publicKey,
+        notValidBefore: Date(timeIntervalSince1970: 1_700_000_000),
+        notValidAfter: Date(timeIntervalSince1970: 1_900_000_000),
+        issuer: name,
+        subject: name,
+        signatureAlgorithm: algorithm,
+        extensions: Certificate.Extensions {},
+        issuerPrivateKey: key
+    )
+}
