@@ -4,8 +4,11 @@ import PackageDescription
 // Layers (data flows one way; a lower layer never imports a higher one):
 //   1. Signing    RoleKitSigning   SigV4 (HMAC) and SigV4-X509, no I/O
 //   2. Identity   RoleKitIdentity  certificates, chains and private keys into one SigningIdentity
-//   6. Front ends RoleKitCLI       the `rolekit` command line (executable: rolekit)
-// Transport, service clients and credentials (layers 3-5) arrive with later issues.
+//   3. Transport  RoleKitTransport AsyncHTTPClient, timeouts, retries, clock-skew correction
+//   4. Services   RoleKitServices  Roles Anywhere (and later STS) clients
+//   5. Credentials RoleKitCredentials  the value type, providers, refreshing, caches
+//   6. Front ends RoleKitEmulator  local Roles Anywhere service (Hummingbird)
+//                 RoleKitCLI       the `rolekit` command line (executable: rolekit)
 
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -18,6 +21,10 @@ let package = Package(
     products: [
         .library(name: "RoleKitSigning", targets: ["RoleKitSigning"]),
         .library(name: "RoleKitIdentity", targets: ["RoleKitIdentity"]),
+        .library(name: "RoleKitTransport", targets: ["RoleKitTransport"]),
+        .library(name: "RoleKitServices", targets: ["RoleKitServices"]),
+        .library(name: "RoleKitCredentials", targets: ["RoleKitCredentials"]),
+        .library(name: "RoleKitEmulator", targets: ["RoleKitEmulator"]),
         .library(name: "RoleKitTesting", targets: ["RoleKitTesting"]),
         .executable(name: "rolekit", targets: ["rolekit"]),
     ],
@@ -27,6 +34,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -52,10 +65,58 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "RoleKitTransport",
+            dependencies: [
+                "RoleKitSigning",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "RoleKitServices",
+            dependencies: ["RoleKitSigning", "RoleKitTransport"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "RoleKitCredentials",
+            dependencies: [
+                "RoleKitSigning", "RoleKitIdentity", "RoleKitTransport", "RoleKitServices",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "RoleKitEmulator",
+            dependencies: [
+                "RoleKitSigning",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "RoleKitCLI",
             dependencies: [
                 "RoleKitSigning",
                 "RoleKitIdentity",
+                "RoleKitTransport",
+                "RoleKitServices",
+                "RoleKitCredentials",
+                "RoleKitEmulator",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

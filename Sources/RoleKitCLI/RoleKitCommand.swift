@@ -7,6 +7,9 @@ public struct RoleKitCommand: AsyncParsableCommand {
         abstract: "Temporary AWS credentials from X.509 certificates (IAM Roles Anywhere), STS and AWS profiles.",
         version: RoleKitVersion.string,
         subcommands: [
+            QuickstartCommand.self,
+            CredentialProcessCommand.self,
+            EmulatorCommand.self,
             ReadCertificateDataCommand.self,
             SignStringCommand.self,
             VersionCommand.self,

@@ -17,3 +17,8 @@ enum FileHandleOutput {
         }
     }
 }
+
+/// Flushes buffered standard output (so a long-running command's banner appears at once).
+func fflushStdout() {
+    fflush(nil)
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import FoundationEssentials
+import Logging
+import RoleKitEmulator
+
+/// `rolekit emulator`: a local Roles Anywhere `CreateSession` service.
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulator",
+        abstract: "Run a local IAM Roles Anywhere emulator (CreateSession) on loopback.",
+        discussion: """
+            Give a JSON configuration with --config, or one trust anchor and profile with flags:
+              rolekit emulator --trust-anchor ca.pem --role-arn arn:aws:iam::123456789012:role/demo
+            The emulator prints the trust anchor and profile ARNs to use with credential-process
+            and --endpoint http://HOST:PORT. Stop it with Ctrl-C (SIGINT) or SIGTERM.
+            """
+    )
+
+    @Option(help: ArgumentHelp("JSON configuration (accountId, region, trustAnchors, profiles, crls).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .customLong("trust-anchor"), help: ArgumentHelp("PEM bundle of CA certificates to trust (repeatable).", valueName: "path"))
+    var trustAnchors: [String] = []
+
+    @Option(help: ArgumentHelp("CRL (PEM or DER) checked against the trust anchors (repeatable).", valueName: "path"))
+    var crl: [String] = []
+
+    @Option(name: .customLong("role-arn"), help: ArgumentHelp("Role the profile may assume (repeatable).", valueName: "arn"))
+    var roleArns: [String] = []
+
+    @Option(name: .customLong("account-id"), help: ArgumentHelp("Account id in the ARNs.", valueName: "id"))
+    var accountId = "123456789012"
+
+    @Option(help: ArgumentHelp("Region of the trust anchors and profiles.", valueName: "region"))
+    var region = "us-east-1"
+
+    @Option(name: .customLong("profile-duration"), help: ArgumentHelp("Longest session the profile allows, in seconds.", valueName: "seconds"))
+    var profileDuration = 3600
+
+    @Flag(name: .customLong("accept-role-session-name"), help: "Let callers set roleSessionName.")
+    var acceptRoleSessionName = false
+
+    @Option(help: ArgumentHelp("Address to listen on (loopback by default).", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one.", valueName: "port"))
+    var port = 9911
+
+    func validate() throws {
+        if config == nil && trustAnchors.isEmpty {
+            throw ValidationError("give --config FILE, or at least one --trust-anchor PEM and --role-arn")
+        }
+        if config != nil && (!trustAnchors.isEmpty || !roleArns.isEmpty || !crl.isEmpty) {
+            throw ValidationError("--config cannot be combined with --trust-anchor, --role-arn or --crl")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+    }
+
+    func makeConfiguration() throws -> EmulatorConfiguration {
+        if let config { return try EmulatorConfiguration.load(path: config) }
+        let anchors = trustAnchors.enumerated().map { index, path in
+            EmulatorConfiguration.TrustAnchor(id: "ta-\(index + 1)", name: "anchor-\(index + 1)", certificateBundle: path)
+        }
+        let crls = crl.enumerated().flatMap { index, path in
+            anchors.map { EmulatorConfiguration.CRL(id: "crl-\(index + 1)-\($0.id)", name: "crl-\(index + 1)", trustAnchorId: $0.id, crl: path) }
+        }
+        let profile = EmulatorConfiguration.Profile(
+            id: "profile-1", name: "default", roleArns: roleArns, durationSeconds: profileDuration, acceptRoleSessionName: acceptRoleSessionName
+        )
+        return EmulatorConfiguration(accountId: accountId, region: region, trustAnchors: anchors, profiles: [profile], crls: crls)
+    }
+
+    func run() async throws {
+        try await StandardError.failingWithOneLine {
+            let configuration = try makeConfiguration()
+            let emulator = try RolesAnywhereEmulator(configuration: configuration)
+            if host != "127.0.0.1" && host != "::1" && host != "localhost" {
+                StandardError.line("rolekit: warning: the emulator listens on \(host), not loopback; it issues credentials to anyone who can reach it")
+            }
+            let server = EmulatorServer(rolesAnywhere: emulator, configuration: .init(host: host, port: port))
+            let host = self.host
+            try await server.run { port in
+                var lines = ["rolekit emulator listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)"]
+                for anchor in configuration.trustAnchors { lines.append("  trust anchor  \(configuration.trustAnchorArn(anchor))") }
+                for profile in configuration.profiles {
+                    lines.append("  profile       \(configuration.profileArn(profile))")
+                    for role in profile.roleArns { lines.append("    role        \(role)") }
+                }
+                print(lines.joined(separator: "\n"))
+                fflushStdout()
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import FoundationEssentials
+import Logging
+import RoleKitCredentials
+import RoleKitIdentity
+import RoleKitSigning
+import RoleKitTransport
+
+/// `rolekit credential-process`: prints credential_process JSON, as `aws_signing_helper`.
+struct CredentialProcessCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credential-process",
+        abstract: "Get Roles Anywhere credentials and print them as credential_process JSON (Version 1).",
+        discussion: """
+            Put it in ~/.aws/config:
+              credential_process = rolekit credential-process --certificate cert.pem --private-key key.pem --trust-anchor-arn ... --profile-arn ... --role-arn ...
+            With --cache the answer is reused until 15 minutes before it expires, which keeps
+            every AWS CLI command from calling CreateSession (it is rate-limited).
+            """
+    )
+
+    @OptionGroup var options: RolesAnywhereOptions
+
+    @Flag(help: "Reuse credentials from a 0600 file cache until 15 minutes before they expire.")
+    var cache = false
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Directory of the --cache files (default ~/.cache/rolekit/credential-process).", valueName: "path"))
+    var cacheDirectory: String?
+
+    func run() async throws {
+        let directory = cacheDirectory.map { SecureFileReader.expandTilde($0) } ?? CredentialProcessCache.defaultDirectory
+        let fileCache = cache ? CredentialProcessCache(directory: directory) : nil
+        let output = try await StandardError.failingWithOneLine {
+            try await Self.credentialProcessOutput(options: options, cache: fileCache)
+        }
+        print(output)
+    }
+
+    /// The JSON line `credential-process` prints: from the cache when fresh, else from
+    /// `CreateSession` (the path `quickstart` takes too).
+    static func credentialProcessOutput(options: RolesAnywhereOptions, cache: CredentialProcessCache?, logger: Logger? = nil) async throws -> String {
+        let logger = logger ?? options.logger
+        if let cache, let (cached, _) = cache.read(key: options.cacheKey) {
+            logger.debug("using cached credentials", metadata: ["accessKeyId": "\(cached.accessKeyId)", "expiration": "\(cached.expiration.map(ISO8601Timestamp.format) ?? "-")"])
+            return cached.credentialProcessJSON()
+        }
+        let transport = try options.makeTransport(logger: logger)
+        do {
+            let provider = RolesAnywhereCredentialProvider(
+                configuration: try options.providerConfiguration,
+                passphrase: options.identity.passphrase.source,
+                transport: transport,
+                logger: logger
+            )
+            try provider.validate()
+            let credentials = try await provider.credentials()
+            if let cache {
+                do {
+                    try cache.write(credentials, key: options.cacheKey)
+                } catch {
+                    // The credentials are good; a cache that cannot be written only costs a call next time.
+                    StandardError.line("rolekit: warning: could not write the credential cache: \(error)")
+                }
+            }
+            try? await transport.shutdown()
+            return credentials.credentialProcessJSON()
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import FoundationEssentials
+import Logging
+import RoleKitCredentials
+import RoleKitIdentity
+import RoleKitServices
+import RoleKitTransport
+
+/// The `aws_signing_helper credential-process` flags: identity, ARNs, session and transport.
+struct RolesAnywhereOptions: ParsableArguments {
+    @OptionGroup var identity: IdentityOptions
+
+    @Option(name: .customLong("trust-anchor-arn"), help: ArgumentHelp("ARN of the trust anchor the certificate chains to.", valueName: "arn"))
+    var trustAnchorArn: String
+
+    @Option(name: .customLong("profile-arn"), help: ArgumentHelp("ARN of the Roles Anywhere profile.", valueName: "arn"))
+    var profileArn: String
+
+    @Option(name: .customLong("role-arn"), help: ArgumentHelp("ARN of the IAM role to assume.", valueName: "arn"))
+    var roleArn: String
+
+    @Option(name: .customLong("session-duration"), help: ArgumentHelp("Session length in seconds (900–43200).", valueName: "seconds"))
+    var sessionDuration: Int = 3600
+
+    @Option(help: ArgumentHelp("Signing region (default: the trust anchor's).", valueName: "region"))
+    var region: String?
+
+    @Option(help: ArgumentHelp("Roles Anywhere endpoint, e.g. https://rolesanywhere.us-east-1.amazonaws.com.", valueName: "url"))
+    var endpoint: String?
+
+    @Option(name: .customLong("role-session-name"), help: ArgumentHelp("Role session name (the profile must accept it).", valueName: "name"))
+    var roleSessionName: String?
+
+    @Flag(name: .customLong("with-proxy"), help: "Use HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment.")
+    var withProxy = false
+
+    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify the endpoint's TLS certificate (insecure; prints a warning).")
+    var noVerifySSL = false
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds to wait for a connection.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(name: .customLong("read-timeout"), help: ArgumentHelp("Seconds to wait for a whole response.", valueName: "seconds"))
+    var readTimeout: Double = 30
+
+    @Flag(help: "Log each step to standard error (secrets redacted).")
+    var debug = false
+
+    func validate() throws {
+        guard CreateSessionInput.durationRange.contains(sessionDuration) else {
+            throw ValidationError("--session-duration must be between 900 and 43200 seconds, not \(sessionDuration)")
+        }
+        guard connectTimeout > 0, readTimeout > 0 else {
+            throw ValidationError("--connect-timeout and --read-timeout must be positive")
+        }
+        if let endpoint { _ = try Self.parseEndpoint(endpoint) }
+    }
+
+    /// Accepts `https://host[:port][/path]` or a bare host name (https implied).
+    static func parseEndpoint(_ text: String) throws -> URL {
+        let full = text.contains("://") ? text : "https://" + text
+        guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host() != nil else {
+            throw ValidationError("--endpoint \(text) is not a URL like https://rolesanywhere.us-east-1.amazonaws.com")
+        }
+        return url
+    }
+
+    var providerConfiguration: RolesAnywhereCredentialProvider.Configuration {
+        get throws {
+            RolesAnywhereCredentialProvider.Configuration(
+                region: region,
+                certificate: identity.certificate,
+                privateKey: identity.privateKey,
+                intermediates: identity.intermediates,
+                durationSeconds: sessionDuration,
+                profileArn: profileArn,
+                roleArn: roleArn,
+                trustAnchorArn: trustAnchorArn,
+                roleSessionName: roleSessionName,
+                endpoint: try endpoint.map(Self.parseEndpoint)
+            )
+        }
+    }
+
+    /// A logger writing to standard error at debug level with `--debug`, silent otherwise.
+    var logger: Logger {
+        var logger = Logger(label: "rolekit") { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .debug
+            return handler
+        }
+        logger.logLevel = debug ? .debug : .critical
+        return logger
+    }
+
+    func makeTransport(logger: Logger) throws -> HTTPTransport {
+        if noVerifySSL {
+            StandardError.line("rolekit: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified; anyone on the network path can impersonate it")
+        }
+        let configuration = HTTPTransport.Configuration(
+            connectTimeout: .milliseconds(Int64(connectTimeout * 1000)),
+            requestTimeout: .milliseconds(Int64(readTimeout * 1000)),
+            useProxyFromEnvironment: withProxy,
+            verifyTLS: !noVerifySSL
+        )
+        return try HTTPTransport(configuration: configuration, logger: logger)
+    }
+
+    /// What identifies a cached answer: everything that changes which credentials come back.
+    var cacheKey: [String] {
+        [
+            "rolesanywhere-v1", endpoint ?? "", region ?? "", trustAnchorArn, profileArn, roleArn, String(sessionDuration), roleSessionName ?? "",
+            SecureFileReader.expandTilde(identity.certificate), identity.privateKey.map(SecureFileReader.expandTilde) ?? "",
+            identity.intermediates.map(SecureFileReader.expandTilde) ?? "",
+        ]
+    }
+}

@@ -1,0 +1,49 @@
+import Crypto
+public import FoundationEssentials
+import RoleKitSigning
+public import RoleKitTransport
+
+/// A small file cache for `credential-process --cache`: the AWS CLI runs `credential_process` for
+/// every command, and Roles Anywhere rate-limits `CreateSession`; cached credentials are reused
+/// until ``minimumRemaining`` before they expire.
+///
+/// One file per set of inputs (the name is a SHA-256 of them), mode 0600 in a 0700 directory,
+/// written atomically. A corrupt or unreadable entry counts as a miss.
+public struct CredentialProcessCache: Sendable {
+    public let directory: String
+    public let minimumRemaining: TimeInterval
+    private let clock: any WallClock
+
+    /// `$XDG_CACHE_HOME/rolekit/credential-process`, else `~/.cache/rolekit/credential-process`.
+    public static var defaultDirectory: String {
+        if let xdg = ProcessEnvironment.value("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return xdg + "/rolekit/credential-process" }
+        return (ProcessEnvironment.value("HOME") ?? "/tmp") + "/.cache/rolekit/credential-process"
+    }
+
+    public init(directory: String = CredentialProcessCache.defaultDirectory, minimumRemaining: TimeInterval = 15 * 60, clock: any WallClock = SystemWallClock()) {
+        self.directory = directory
+        self.minimumRemaining = minimumRemaining
+        self.clock = clock
+    }
+
+    /// The cache file for a set of inputs (order-sensitive strings).
+    public func path(for key: [String]) -> String {
+        let digest = SHA256.hash(data: Array(key.joined(separator: "\u{0}").utf8))
+        return directory + "/" + digest.lowercaseHex + ".json"
+    }
+
+    /// Cached credentials for `key` with at least ``minimumRemaining`` left, and the expiration text.
+    public func read(key: [String]) -> (Credentials, String)? {
+        guard let data = FileManager.default.contents(atPath: path(for: key)),
+            let credentials = try? Credentials(credentialProcessJSON: Array(data)),
+            let expiration = credentials.expiration,
+            expiration.timeIntervalSince(clock.now()) > minimumRemaining
+        else { return nil }
+        return (credentials, ISO8601Timestamp.format(expiration))
+    }
+
+    /// Stores credentials for `key`.
+    public func write(_ credentials: Credentials, key: [String]) throws(CredentialsError) {
+        try AtomicFile.write(Array(credentials.credentialProcessJSON().utf8), to: path(for: key))
+    }
+}

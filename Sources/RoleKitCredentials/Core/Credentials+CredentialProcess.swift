@@ -1,0 +1,79 @@
+import FoundationEssentials
+import RoleKitSigning
+
+extension Credentials {
+    /// The `credential_process` output (Version 1), members in the order the AWS CLI documents.
+    ///
+    /// - Parameter expirationText: The expiration as the service wrote it; defaults to ISO-8601.
+    public func credentialProcessJSON(expirationText: String? = nil) -> String {
+        var members: [(String, String)] = [
+            ("AccessKeyId", accessKeyId),
+            ("SecretAccessKey", secretAccessKey),
+        ]
+        if let sessionToken { members.append(("SessionToken", sessionToken)) }
+        if let text = expirationText ?? expiration.map(ISO8601Timestamp.format) { members.append(("Expiration", text)) }
+        return "{\"Version\":1," + members.map { "\(JSONText.quote($0.0)):\(JSONText.quote($0.1))" }.joined(separator: ",") + "}"
+    }
+
+    /// Reads `credential_process` output (Version 1).
+    public init(credentialProcessJSON data: [UInt8]) throws {
+        struct Output: Decodable {
+            var Version: Int
+            var AccessKeyId: String
+            var SecretAccessKey: String
+            var SessionToken: String?
+            var Expiration: String?
+        }
+        let output = try JSONDecoder().decode(Output.self, from: Data(data))
+        guard output.Version == 1 else { throw CredentialsError(.malformed, "credential_process output has Version \(output.Version); only 1 is supported") }
+        var expiration: Date?
+        if let text = output.Expiration {
+            guard let date = ISO8601Timestamp.parse(text) else { throw CredentialsError(.malformed, "credential_process output has an unreadable Expiration") }
+            expiration = date
+        }
+        self.init(accessKeyId: output.AccessKeyId, secretAccessKey: output.SecretAccessKey, sessionToken: output.SessionToken, expiration: expiration)
+    }
+}
+
+/// JSON string quoting (RFC 8259), for outputs whose member order matters.
+public enum JSONText {
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20:
+                let hex = String(c.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// An error of the credentials layer.
+public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Backing: String, Hashable, Sendable { case malformed, expired, io }
+        fileprivate let backing: Backing
+        public static let malformed = Code(backing: .malformed)
+        public static let expired = Code(backing: .expired)
+        public static let io = Code(backing: .io)
+        public var description: String { backing.rawValue }
+    }
+
+    public let code: Code
+    public let message: String
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { message }
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}

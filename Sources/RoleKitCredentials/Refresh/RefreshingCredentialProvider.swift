@@ -1,0 +1,164 @@
+import FoundationEssentials
+public import RoleKitTransport
+import Synchronization
+
+/// Caches credentials from a fetch function and refreshes them before they expire.
+///
+/// - **Single flight**: however many callers arrive, at most one fetch runs at a time; the others
+///   wait for it (or keep using the current credentials).
+/// - **Advisory window** (default 15 minutes before expiry): callers get the current credentials
+///   at once while one background refresh is tried; if it fails the current credentials are kept
+///   and the next try waits ``Configuration/retryInterval``.
+/// - **Mandatory window** (default 10 minutes before expiry) and expired or missing
+///   credentials: callers wait for the refresh; if it fails they get its error. Expired
+///   credentials are never returned.
+/// - For short-lived credentials the windows shrink to half and a quarter of the lifetime, so a
+///   15-minute session is not refreshed on every call.
+///
+/// State lives in a `Mutex`, and the in-flight fetch is a shared `Task` awaited outside the lock,
+/// which avoids the actor-reentrancy stampede of caching actors.
+public final class RefreshingCredentialProvider: CredentialProvider {
+    public struct Configuration: Sendable {
+        public var advisoryWindow: Duration
+        public var mandatoryWindow: Duration
+        /// After a failed advisory refresh, the time before the next try.
+        public var retryInterval: Duration
+        /// In the mandatory window, return the current (unexpired) credentials when the refresh
+        /// fails instead of throwing. Off by default (botocore semantics); servers turn it on.
+        public var keepLastGoodInMandatoryWindow: Bool
+
+        public init(
+            advisoryWindow: Duration = .seconds(15 * 60),
+            mandatoryWindow: Duration = .seconds(10 * 60),
+            retryInterval: Duration = .seconds(10),
+            keepLastGoodInMandatoryWindow: Bool = false
+        ) {
+            self.advisoryWindow = advisoryWindow
+            self.mandatoryWindow = mandatoryWindow
+            self.retryInterval = retryInterval
+            self.keepLastGoodInMandatoryWindow = keepLastGoodInMandatoryWindow
+        }
+    }
+
+    private struct State {
+        var current: Credentials?
+        var fetchedAt: Date?
+        var inFlight: Task<Credentials, any Error>?
+        var lastFailure: Date?
+        var fetchCount = 0
+    }
+
+    private let fetch: @Sendable () async throws -> Credentials
+    private let clock: any WallClock
+    public let configuration: Configuration
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - clock: The time source (inject a manual clock in tests).
+    ///   - fetch: Gets new credentials from upstream.
+    public init(
+        clock: any WallClock = SystemWallClock(),
+        configuration: Configuration = .init(),
+        fetch: @escaping @Sendable () async throws -> Credentials
+    ) {
+        self.clock = clock
+        self.configuration = configuration
+        self.fetch = fetch
+    }
+
+    /// How many fetches have been started (for tests and diagnostics).
+    public var fetchCount: Int { state.withLock { $0.fetchCount } }
+
+    /// The cached credentials, without refreshing.
+    public var cachedCredentials: Credentials? { state.withLock { $0.current } }
+
+    private enum Decision {
+        case use(Credentials)
+        case wait(Task<Credentials, any Error>, fallback: Credentials?)
+    }
+
+    public func credentials() async throws -> Credentials {
+        let now = clock.now()
+        let decision: Decision = state.withLock { state in
+            if let current = state.current, !current.isExpired(at: now) {
+                let (advisory, mandatory) = windows(for: current, fetchedAt: state.fetchedAt)
+                let remaining = current.expiration.map { $0.timeIntervalSince(now) } ?? .infinity
+                if remaining > advisory { return .use(current) }
+                if remaining > mandatory {
+                    if state.inFlight == nil, state.lastFailure.map({ now.timeIntervalSince($0) >= configuration.retryInterval.timeInterval }) ?? true {
+                        state.inFlight = startFetch(&state)
+                    }
+                    return .use(current)
+                }
+                let fallback = configuration.keepLastGoodInMandatoryWindow ? current : nil
+                if let task = state.inFlight { return .wait(task, fallback: fallback) }
+                let task = startFetch(&state)
+                state.inFlight = task
+                return .wait(task, fallback: fallback)
+            }
+            if let task = state.inFlight { return .wait(task, fallback: nil) }
+            let task = startFetch(&state)
+            state.inFlight = task
+            return .wait(task, fallback: nil)
+        }
+        switch decision {
+        case .use(let credentials):
+            return credentials
+        case .wait(let task, let fallback):
+            do {
+                return try await task.value
+            } catch {
+                if let fallback, !fallback.isExpired(at: clock.now()) { return fallback }
+                throw error
+            }
+        }
+    }
+
+    /// Fetches new credentials now (joining a fetch already under way).
+    @discardableResult
+    public func refresh() async throws -> Credentials {
+        let task = state.withLock { state -> Task<Credentials, any Error> in
+            if let task = state.inFlight { return task }
+            let task = startFetch(&state)
+            state.inFlight = task
+            return task
+        }
+        return try await task.value
+    }
+
+    private func startFetch(_ locked: inout State) -> Task<Credentials, any Error> {
+        locked.fetchCount += 1
+        let fetch = self.fetch
+        return Task { [self] in
+            do {
+                let credentials = try await fetch()
+                let now = clock.now()
+                self.state.withLock { state in
+                    state.current = credentials
+                    state.fetchedAt = now
+                    state.inFlight = nil
+                    state.lastFailure = nil
+                }
+                return credentials
+            } catch {
+                let now = clock.now()
+                self.state.withLock { state in
+                    state.inFlight = nil
+                    state.lastFailure = now
+                }
+                throw error
+            }
+        }
+    }
+
+    private func windows(for credentials: Credentials, fetchedAt: Date?) -> (advisory: TimeInterval, mandatory: TimeInterval) {
+        var advisory = configuration.advisoryWindow.timeInterval
+        var mandatory = configuration.mandatoryWindow.timeInterval
+        if let expiration = credentials.expiration, let fetchedAt {
+            let lifetime = expiration.timeIntervalSince(fetchedAt)
+            advisory = min(advisory, lifetime / 2)
+            mandatory = min(mandatory, lifetime / 4)
+        }
+        return (advisory, mandatory)
+    }
+}

@@ -1,0 +1,192 @@
+public import FoundationEssentials
+public import RoleKitIdentity
+public import RoleKitServices
+import RoleKitSigning
+public import RoleKitTransport
+import Synchronization
+public import Logging
+
+/// Credentials from IAM Roles Anywhere: an X.509 certificate and its key sign `CreateSession`.
+///
+/// Initialised like the iamra library (region, certificate, key, passphrase, chain, duration,
+/// profile, role, trust anchor, session name). ``credentials()`` caches and refreshes;
+/// ``createSession()`` always calls the service and returns the full response. Certificate and
+/// key files are re-read when they change on disk, so rotation needs no restart.
+public final class RolesAnywhereCredentialProvider: CredentialProvider {
+    public struct Configuration: Sendable, Hashable {
+        /// Signing region; `nil` uses the trust anchor's.
+        public var region: String?
+        public var certificate: String
+        public var privateKey: String?
+        public var intermediates: String?
+        public var durationSeconds: Int
+        public var profileArn: String
+        public var roleArn: String
+        public var trustAnchorArn: String
+        public var roleSessionName: String?
+        /// Overrides the service endpoint (`https://host:port`).
+        public var endpoint: URL?
+
+        public init(
+            region: String? = nil,
+            certificate: String,
+            privateKey: String? = nil,
+            intermediates: String? = nil,
+            durationSeconds: Int = 3600,
+            profileArn: String,
+            roleArn: String,
+            trustAnchorArn: String,
+            roleSessionName: String? = nil,
+            endpoint: URL? = nil
+        ) {
+            self.region = region
+            self.certificate = certificate
+            self.privateKey = privateKey
+            self.intermediates = intermediates
+            self.durationSeconds = durationSeconds
+            self.profileArn = profileArn
+            self.roleArn = roleArn
+            self.trustAnchorArn = trustAnchorArn
+            self.roleSessionName = roleSessionName
+            self.endpoint = endpoint
+        }
+
+        var input: CreateSessionInput {
+            CreateSessionInput(profileArn: profileArn, roleArn: roleArn, trustAnchorArn: trustAnchorArn, durationSeconds: durationSeconds, roleSessionName: roleSessionName)
+        }
+    }
+
+    public let configuration: Configuration
+    private let client: RolesAnywhereClient
+    private let identities: IdentityFileCache
+    private let refresher: RefreshingCredentialProvider
+    private let logger: Logger
+
+    public init(
+        configuration: Configuration,
+        passphrase: PassphraseSource? = nil,
+        transport: HTTPTransport,
+        clock: any WallClock = SystemWallClock(),
+        refresh: RefreshingCredentialProvider.Configuration = .init(),
+        logger: Logger = Logger(label: "rolekit.rolesanywhere")
+    ) {
+        self.configuration = configuration
+        self.client = RolesAnywhereClient(transport: transport, endpoint: configuration.endpoint)
+        let identities = IdentityFileCache(certificate: configuration.certificate, privateKey: configuration.privateKey, intermediates: configuration.intermediates, passphrase: passphrase)
+        self.identities = identities
+        let client = self.client
+        self.logger = logger
+        self.refresher = RefreshingCredentialProvider(clock: clock, configuration: refresh) {
+            try Self.credentials(from: try await Self.call(client, configuration, identities, logger))
+        }
+    }
+
+    /// Validates the configuration and loads the identity now, so mistakes surface at start-up.
+    public func validate() throws {
+        _ = try configuration.input.validate(region: configuration.region)
+        _ = try identities.current()
+    }
+
+    public func credentials() async throws -> Credentials {
+        try await refresher.credentials()
+    }
+
+    /// Calls `CreateSession` now and returns the whole response (not cached).
+    public func createSession() async throws -> CreateSessionOutput {
+        try await Self.call(client, configuration, identities, logger)
+    }
+
+    private static func call(_ client: RolesAnywhereClient, _ configuration: Configuration, _ identities: IdentityFileCache, _ logger: Logger) async throws -> CreateSessionOutput {
+        // Load (or reload) the identity once per call, outside the per-attempt signer.
+        let identity = try identities.current()
+        logger.debug("signing identity", metadata: [
+            "certificate": "\(configuration.certificate)", "serial": "\(identity.serialNumber)",
+            "key": "\(identity.key.keyDescription)", "intermediates": "\(identity.intermediates.count)",
+        ])
+        logger.debug("CreateSession", metadata: [
+            "trustAnchorArn": "\(configuration.trustAnchorArn)", "profileArn": "\(configuration.profileArn)", "roleArn": "\(configuration.roleArn)",
+            "durationSeconds": "\(configuration.durationSeconds)", "endpoint": "\(configuration.endpoint?.absoluteString ?? "default")",
+        ])
+        let output = try await client.createSession(configuration.input, region: configuration.region) { region in
+            try identity.signer(region: region)
+        }
+        if let set = output.credentialSet.first, let credentials = set.credentials {
+            logger.debug("credentials", metadata: ["accessKeyId": "\(credentials.accessKeyId)", "expiration": "\(credentials.expiration)", "roleArn": "\(set.roleArn ?? "-")"])
+        }
+        return output
+    }
+
+    /// The first credential set of a response as ``Credentials``.
+    public static func credentials(from output: CreateSessionOutput) throws -> Credentials {
+        guard let set = output.credentialSet.first?.credentials else {
+            throw RolesAnywhereError(.malformedResponse, "CreateSession returned no credentials")
+        }
+        guard let expiration = ISO8601Timestamp.parse(set.expiration) else {
+            throw RolesAnywhereError(.malformedResponse, "CreateSession returned an unreadable expiration \"\(set.expiration)\"")
+        }
+        return Credentials(accessKeyId: set.accessKeyId, secretAccessKey: set.secretAccessKey, sessionToken: set.sessionToken, expiration: expiration)
+    }
+}
+
+/// Holds the loaded identity and reloads it when a file changes (size, mtime or inode).
+final class IdentityFileCache: Sendable {
+    private struct Entry {
+        var stamp: [FileStamp]
+        var identity: SigningIdentity
+    }
+
+    private let paths: [String]
+    private let certificate: String
+    private let privateKey: String?
+    private let intermediates: String?
+    private let passphrase: PassphraseSource?
+    private let entry = Mutex<Entry?>(nil)
+
+    init(certificate: String, privateKey: String?, intermediates: String?, passphrase: PassphraseSource?) {
+        self.certificate = certificate
+        self.privateKey = privateKey
+        self.intermediates = intermediates
+        self.passphrase = passphrase
+        self.paths = [certificate, privateKey, intermediates].compactMap { $0 }.map(SecureFileReader.expandTilde)
+    }
+
+    func current() throws -> SigningIdentity {
+        let stamp = paths.map(FileStamp.init(path:))
+        if let cached = entry.withLock({ $0 }), cached.stamp == stamp { return cached.identity }
+        let identity = try SigningIdentity.load(certificate: certificate, privateKey: privateKey, intermediates: intermediates, passphrase: passphrase)
+        entry.withLock { $0 = Entry(stamp: stamp, identity: identity) }
+        return identity
+    }
+}
+
+/// What identifies a file's version without reading it.
+struct FileStamp: Hashable, Sendable {
+    var device: UInt64 = 0
+    var inode: UInt64 = 0
+    var size: Int64 = -1
+    var modifiedSeconds: Int = 0
+    var modifiedNanoseconds: Int = 0
+
+    init(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        #if canImport(Darwin)
+        modifiedSeconds = Int(info.st_mtimespec.tv_sec)
+        modifiedNanoseconds = Int(info.st_mtimespec.tv_nsec)
+        #else
+        modifiedSeconds = Int(info.st_mtim.tv_sec)
+        modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,91 @@
+public import FoundationEssentials
+
+/// What the emulator knows: account, region, trust anchors, profiles and CRLs.
+///
+/// Load it from a JSON file (``load(path:)``) or build it in code. Certificate bundles and CRLs
+/// are given as file paths or inline PEM.
+public struct EmulatorConfiguration: Sendable, Codable, Hashable {
+    public struct TrustAnchor: Sendable, Codable, Hashable {
+        public var id: String
+        public var name: String
+        /// PEM of one or more CA certificates, or a path to such a file.
+        public var certificateBundle: String
+        public var enabled: Bool
+
+        public init(id: String = UUID().uuidString.lowercased(), name: String, certificateBundle: String, enabled: Bool = true) {
+            self.id = id
+            self.name = name
+            self.certificateBundle = certificateBundle
+            self.enabled = enabled
+        }
+    }
+
+    public struct Profile: Sendable, Codable, Hashable {
+        public var id: String
+        public var name: String
+        public var roleArns: [String]
+        public var enabled: Bool
+        /// The longest session the profile allows (900–43200, default 3600).
+        public var durationSeconds: Int
+        public var acceptRoleSessionName: Bool
+
+        public init(id: String = UUID().uuidString.lowercased(), name: String, roleArns: [String], enabled: Bool = true, durationSeconds: Int = 3600, acceptRoleSessionName: Bool = false) {
+            self.id = id
+            self.name = name
+            self.roleArns = roleArns
+            self.enabled = enabled
+            self.durationSeconds = durationSeconds
+            self.acceptRoleSessionName = acceptRoleSessionName
+        }
+    }
+
+    public struct CRL: Sendable, Codable, Hashable {
+        public var id: String
+        public var name: String
+        /// The trust anchor whose certificates this CRL revokes.
+        public var trustAnchorId: String
+        /// PEM or a path to a PEM/DER CRL file.
+        public var crl: String
+        public var enabled: Bool
+
+        public init(id: String = UUID().uuidString.lowercased(), name: String, trustAnchorId: String, crl: String, enabled: Bool = true) {
+            self.id = id
+            self.name = name
+            self.trustAnchorId = trustAnchorId
+            self.crl = crl
+            self.enabled = enabled
+        }
+    }
+
+    public var accountId: String
+    public var region: String
+    public var trustAnchors: [TrustAnchor]
+    public var profiles: [Profile]
+    public var crls: [CRL]
+    /// Accepted difference between `X-Amz-Date` and the emulator's clock (default 300 s).
+    public var clockToleranceSeconds: Int
+
+    public init(accountId: String = "123456789012", region: String = "us-east-1", trustAnchors: [TrustAnchor] = [], profiles: [Profile] = [], crls: [CRL] = [], clockToleranceSeconds: Int = 300) {
+        self.accountId = accountId
+        self.region = region
+        self.trustAnchors = trustAnchors
+        self.profiles = profiles
+        self.crls = crls
+        self.clockToleranceSeconds = clockToleranceSeconds
+    }
+
+    /// Reads a configuration from a JSON file.
+    public static func load(path: String) throws(EmulatorError) -> EmulatorConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EmulatorError.configuration("cannot read the emulator configuration \(path)")
+        }
+        do {
+            return try JSONDecoder().decode(EmulatorConfiguration.self, from: data)
+        } catch {
+            throw EmulatorError.configuration("\(path) is not a valid emulator configuration: \(error)")
+        }
+    }
+
+    public func trustAnchorArn(_ anchor: TrustAnchor) -> String { "arn:aws:rolesanywhere:\(region):\(accountId):trust-anchor/\(anchor.id)" }
+    public func profileArn(_ profile: Profile) -> String { "arn:aws:rolesanywhere:\(region):\(accountId):profile/\(profile.id)" }
+}

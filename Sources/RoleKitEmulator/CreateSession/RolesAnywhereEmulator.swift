@@ -1,0 +1,396 @@
+import Crypto
+import _CryptoExtras
+public import FoundationEssentials
+public import RoleKitSigning
+import SwiftASN1
+@_spi(FixedExpiryValidationTime) import X509
+import Synchronization
+
+/// The emulated Roles Anywhere service: verifies `CreateSession` requests as AWS does and
+/// issues credentials.
+///
+/// Checks, in order: the SigV4-X509 `Authorization` header and signature (RSA and ECDSA), the
+/// ±5-minute clock window, the certificate chain to an enabled trust anchor, the validity
+/// period, revocation by the trust anchor's CRLs, the profile (exists, enabled, lists the role,
+/// session-name policy) and the duration bounds. Errors come back in the AWS shape.
+public final class RolesAnywhereEmulator: Sendable {
+    struct Anchor: Sendable {
+        var configuration: EmulatorConfiguration.TrustAnchor
+        var arn: String
+        var certificates: [Certificate]
+        var crls: [CertificateRevocationList]
+    }
+
+    /// A response to send: status, headers and body.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: [UInt8]
+    }
+
+    public let configuration: EmulatorConfiguration
+    private let anchors: [String: Anchor]
+    private let now: @Sendable () -> Date
+    private let issued = Mutex<[String: IssuedSession]>([:])
+
+    /// A session the emulator issued (kept for the STS side and for tests).
+    public struct IssuedSession: Sendable, Hashable {
+        public var accessKeyId: String
+        public var roleArn: String
+        public var sessionName: String
+        public var expiration: Date
+        public var subject: String
+    }
+
+    /// Loads trust anchors and CRLs; throws when a bundle or CRL is unreadable or a CRL is not
+    /// signed by its trust anchor.
+    public init(configuration: EmulatorConfiguration, now: @escaping @Sendable () -> Date = { Date() }) throws(EmulatorError) {
+        self.configuration = configuration
+        self.now = now
+        var anchors: [String: Anchor] = [:]
+        for anchor in configuration.trustAnchors {
+            let pem = try Self.text(anchor.certificateBundle, what: "trust anchor \(anchor.name)")
+            let certificates: [Certificate]
+            do {
+                certificates = try PEMDocument.parseMultiple(pemString: pem).filter { $0.discriminator == "CERTIFICATE" }.map { try Certificate(derEncoded: $0.derBytes) }
+            } catch {
+                throw EmulatorError.configuration("trust anchor \(anchor.name): the bundle is not PEM certificates")
+            }
+            guard !certificates.isEmpty else { throw EmulatorError.configuration("trust anchor \(anchor.name): the bundle holds no certificate") }
+            anchors[configuration.trustAnchorArn(anchor)] = Anchor(configuration: anchor, arn: configuration.trustAnchorArn(anchor), certificates: certificates, crls: [])
+        }
+        for crlConfiguration in configuration.crls where crlConfiguration.enabled {
+            guard let key = anchors.first(where: { $0.value.configuration.id == crlConfiguration.trustAnchorId })?.key else {
+                throw EmulatorError.configuration("CRL \(crlConfiguration.name) names an unknown trust anchor \(crlConfiguration.trustAnchorId)")
+            }
+            let crl = try CertificateRevocationList(bytes: try Self.bytes(crlConfiguration.crl, what: "CRL \(crlConfiguration.name)"))
+            guard anchors[key]!.certificates.contains(where: { $0.subject == crl.issuer && crl.isSigned(by: $0) }) else {
+                throw EmulatorError.configuration("CRL \(crlConfiguration.name) is not signed by a certificate of its trust anchor")
+            }
+            anchors[key]!.crls.append(crl)
+        }
+        self.anchors = anchors
+    }
+
+    /// Sessions issued so far.
+    public var issuedSessions: [IssuedSession] { issued.withLock { Array($0.values) } }
+
+    /// Handles `POST /sessions`.
+    public func createSession(_ request: SigningRequest) async -> Response {
+        do {
+            let body = try await verifyAndIssue(request)
+            return Response(status: 201, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", UUID().uuidString.lowercased())], body: body)
+        } catch {
+            return Self.errorResponse(error)
+        }
+    }
+
+    static func errorResponse(_ error: EmulatorError) -> Response {
+        let body = "{\"message\":\(JSONQuote.quote(error.message))}"
+        return Response(
+            status: error.status,
+            headers: [("Content-Type", "application/json"), ("X-Amzn-ErrorType", error.code), ("x-amzn-RequestId", UUID().uuidString.lowercased())],
+            body: Array(body.utf8)
+        )
+    }
+
+    private func verifyAndIssue(_ request: SigningRequest) async throws(EmulatorError) -> [UInt8] {
+        let now = self.now()
+        // 1. Authorization header.
+        guard let authorization = request.firstHeader(named: "authorization"), let auth = ParsedAuthorization(authorization) else {
+            throw EmulatorError.accessDenied("Missing or malformed Authorization header")
+        }
+        guard let algorithm = SigV4X509Algorithm(rawValue: auth.algorithm) else {
+            throw EmulatorError.invalidSignature
+        }
+        // 2. Time window.
+        guard let dateText = request.firstHeader(named: "x-amz-date"), let amzDate = AmzDate(timestamp: dateText) else {
+            throw EmulatorError.accessDenied("Missing or malformed X-Amz-Date header")
+        }
+        let skew = amzDate.date.timeIntervalSince(now)
+        if abs(skew) > TimeInterval(configuration.clockToleranceSeconds) {
+            let bound = AmzDate(now.addingTimeInterval(skew < 0 ? -TimeInterval(configuration.clockToleranceSeconds) : TimeInterval(configuration.clockToleranceSeconds))).timestamp
+            throw EmulatorError.accessDenied("Signature expired: \(dateText) is now \(skew < 0 ? "earlier" : "later") than \(bound) (\(AmzDate(now).timestamp) \(skew < 0 ? "-" : "+") \(configuration.clockToleranceSeconds / 60) min.)")
+        }
+        guard auth.scope.count == 4, auth.scope[0] == amzDate.dateStamp, auth.scope[2] == "rolesanywhere", auth.scope[3] == "aws4_request" else {
+            throw EmulatorError.invalidSignature
+        }
+        guard auth.scope[1] == configuration.region else {
+            throw EmulatorError.accessDenied("Credential should be scoped to a valid region, not '\(auth.scope[1])'")
+        }
+        // 3. Certificates.
+        guard let leafText = request.firstHeader(named: "x-amz-x509"), let leaf = Self.certificate(base64: leafText) else {
+            throw EmulatorError.accessDenied("Missing or malformed X-Amz-X509 certificate")
+        }
+        var intermediates: [Certificate] = []
+        if let chainText = request.firstHeader(named: "x-amz-x509-chain") {
+            for part in chainText.split(separator: ",") {
+                guard let certificate = Self.certificate(base64: String(part)) else {
+                    throw EmulatorError.accessDenied("Malformed X-Amz-X509-Chain certificate")
+                }
+                intermediates.append(certificate)
+            }
+        }
+        guard auth.serial == leaf.serialNumber.decimalString else { throw EmulatorError.invalidSignature }
+        // 4. Signature.
+        let required: Set<String> = intermediates.isEmpty ? ["host", "x-amz-date", "x-amz-x509"] : ["host", "x-amz-date", "x-amz-x509", "x-amz-x509-chain"]
+        guard required.isSubset(of: auth.signedHeaders) else { throw EmulatorError.invalidSignature }
+        let canonical = CanonicalRequest(
+            request: request,
+            payloadHash: CanonicalRequest.payloadHash(request.body),
+            includeHeader: { auth.signedHeaders.contains($0) }
+        )
+        let scope = CredentialScope(date: amzDate, region: auth.scope[1], service: auth.scope[2])
+        let stringToSign = StringToSign(algorithm: algorithm.rawValue, date: amzDate, scope: scope, canonicalRequest: canonical)
+        guard canonical.signedHeaders == auth.signedHeaderList,
+            Self.verify(signatureHex: auth.signature, over: Array(stringToSign.text.utf8), key: leaf.publicKey, algorithm: algorithm)
+        else { throw EmulatorError.invalidSignature }
+        // 5. Parameters.
+        let parameters = try CreateSessionParameters(body: request.body, query: request.query)
+        guard let anchor = anchors[parameters.trustAnchorArn] else {
+            throw EmulatorError.notFound("Trust anchor \(parameters.trustAnchorArn) not found")
+        }
+        guard let profile = configuration.profiles.first(where: { configuration.profileArn($0) == parameters.profileArn }) else {
+            throw EmulatorError.notFound("Profile \(parameters.profileArn) not found")
+        }
+        // 6. Trust: enabled anchor, validity, chain, revocation.
+        guard anchor.configuration.enabled else { throw EmulatorError.untrusted }
+        for certificate in [leaf] + intermediates {
+            if now < certificate.notValidBefore || now > certificate.notValidAfter { throw EmulatorError.untrusted }
+        }
+        var verifier = Verifier(rootCertificates: CertificateStore(anchor.certificates)) {
+            RFC5280Policy(fixedExpiryValidationTime: now)
+        }
+        let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
+        guard case .validCertificate(let chain) = result else { throw EmulatorError.untrusted }
+        for certificate in chain.dropLast() where anchor.crls.contains(where: { $0.revokes(certificate) }) {
+            throw EmulatorError.untrusted
+        }
+        // 7. Profile.
+        guard profile.enabled else { throw EmulatorError.accessDenied("Profile \(profile.name) is disabled") }
+        guard profile.roleArns.contains(parameters.roleArn) else {
+            throw EmulatorError.accessDenied("Role \(parameters.roleArn) is not in profile \(profile.name)")
+        }
+        if parameters.roleSessionName != nil, !profile.acceptRoleSessionName {
+            throw EmulatorError.accessDenied("Not authorized to set roleSessionName")
+        }
+        let duration = parameters.durationSeconds ?? 3600
+        guard (900...43_200).contains(duration) else {
+            throw EmulatorError.validation("durationSeconds must be between 900 and 43200")
+        }
+        guard duration <= profile.durationSeconds else {
+            throw EmulatorError.validation("durationSeconds \(duration) exceeds the profile's maximum of \(profile.durationSeconds)")
+        }
+        // 8. Issue.
+        let sessionName = parameters.roleSessionName ?? leaf.serialNumber.bytes.lowercaseHex
+        let expiration = now.addingTimeInterval(TimeInterval(duration))
+        let accessKeyId = "ASIA" + Self.random(16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let roleName = parameters.roleArn.split(separator: "/").last.map(String.init) ?? "role"
+        let account = parameters.roleArn.split(separator: ":").dropFirst(4).first.map(String.init) ?? configuration.accountId
+        let subject = leaf.subject.description
+        issued.withLock {
+            $0[accessKeyId] = IssuedSession(accessKeyId: accessKeyId, roleArn: parameters.roleArn, sessionName: sessionName, expiration: expiration, subject: subject)
+        }
+        let output = EmittedOutput(
+            credentialSet: [
+                .init(
+                    assumedRoleUser: .init(arn: "arn:aws:sts::\(account):assumed-role/\(roleName)/\(sessionName)", assumedRoleId: "AROA\(Self.random(17, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")):\(sessionName)"),
+                    credentials: .init(
+                        accessKeyId: accessKeyId,
+                        secretAccessKey: Self.random(40, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+                        sessionToken: "IQoJb3JpZ2luX2VtdWxhdG9y" + Self.random(300, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+                        expiration: ISO8601Timestamp.format(expiration)
+                    ),
+                    packedPolicySize: 0,
+                    roleArn: parameters.roleArn,
+                    sourceIdentity: leaf.subject.commonName ?? subject
+                )
+            ],
+            subjectArn: "arn:aws:rolesanywhere:\(configuration.region):\(configuration.accountId):subject/\(UUID().uuidString.lowercased())"
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return Array((try? encoder.encode(output)) ?? Data())
+    }
+
+    // MARK: - Helpers
+
+    static func verify(signatureHex: String, over message: [UInt8], key: Certificate.PublicKey, algorithm: SigV4X509Algorithm) -> Bool {
+        guard let signature = hexBytes(signatureHex) else { return false }
+        let digest = SHA256.hash(data: message)
+        switch algorithm {
+        case .rsaSHA256:
+            guard let rsa = _RSA.Signing.PublicKey(key) else { return false }
+            return rsa.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: .insecurePKCS1v1_5)
+        case .ecdsaSHA256:
+            if let p256 = P256.Signing.PublicKey(key), let sig = try? P256.Signing.ECDSASignature(derRepresentation: signature) {
+                return p256.isValidSignature(sig, for: digest)
+            }
+            if let p384 = P384.Signing.PublicKey(key), let sig = try? P384.Signing.ECDSASignature(derRepresentation: signature) {
+                return p384.isValidSignature(sig, for: digest)
+            }
+            return false
+        }
+    }
+
+    static func certificate(base64: String) -> Certificate? {
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return try? Certificate(derEncoded: Array(data))
+    }
+
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0, !chars.isEmpty else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(chars.count / 2)
+        var index = 0
+        while index < chars.count {
+            guard let byte = UInt8(String(decoding: chars[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+            index += 2
+        }
+        return out
+    }
+
+    static func random(_ count: Int, alphabet: String) -> String {
+        let letters = Array(alphabet)
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in letters[Int(generator.next(upperBound: UInt64(letters.count)))] })
+    }
+
+    static func text(_ valueOrPath: String, what: String) throws(EmulatorError) -> String {
+        if valueOrPath.contains("-----BEGIN") { return valueOrPath }
+        guard let data = FileManager.default.contents(atPath: valueOrPath) else {
+            throw EmulatorError.configuration("\(what): cannot read \(valueOrPath)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func bytes(_ valueOrPath: String, what: String) throws(EmulatorError) -> [UInt8] {
+        if valueOrPath.contains("-----BEGIN") { return Array(valueOrPath.utf8) }
+        guard let data = FileManager.default.contents(atPath: valueOrPath) else {
+            throw EmulatorError.configuration("\(what): cannot read \(valueOrPath)")
+        }
+        return Array(data)
+    }
+}
+
+/// The parts of `ALG Credential=SERIAL/DATE/REGION/SERVICE/aws4_request, SignedHeaders=…, Signature=…`.
+struct ParsedAuthorization {
+    var algorithm: String
+    var serial: String
+    var scope: [String]
+    var signedHeaderList: String
+    var signedHeaders: Set<String>
+    var signature: String
+
+    init?(_ header: String) {
+        guard let space = header.firstIndex(of: " ") else { return nil }
+        algorithm = String(header[..<space])
+        var fields: [String: String] = [:]
+        for part in header[header.index(after: space)...].split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { return nil }
+            fields[pair[0].filter { $0 != " " }] = String(pair[1])
+        }
+        guard let credential = fields["Credential"], let signed = fields["SignedHeaders"], let signature = fields["Signature"] else { return nil }
+        let credentialParts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard credentialParts.count == 5 else { return nil }
+        serial = credentialParts[0]
+        scope = Array(credentialParts[1...])
+        signedHeaderList = signed
+        signedHeaders = Set(signed.split(separator: ";").map(String.init))
+        self.signature = signature
+    }
+}
+
+/// The CreateSession parameters, from the JSON body or the query string.
+struct CreateSessionParameters {
+    var profileArn: String
+    var roleArn: String
+    var trustAnchorArn: String
+    var durationSeconds: Int?
+    var roleSessionName: String?
+
+    init(body: [UInt8], query: String) throws(EmulatorError) {
+        struct Body: Decodable {
+            var profileArn: String?
+            var roleArn: String?
+            var trustAnchorArn: String?
+            var durationSeconds: Int?
+            var roleSessionName: String?
+        }
+        var decoded = Body()
+        if !body.isEmpty {
+            do {
+                decoded = try JSONDecoder().decode(Body.self, from: Data(body))
+            } catch {
+                throw EmulatorError(status: 400, code: "SerializationException", message: "The request body is not valid JSON")
+            }
+        }
+        for item in query.split(separator: "&") {
+            let pair = item.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            let value = String(decoding: URIEncoding.decode(pair[1]), as: UTF8.self)
+            switch pair[0] {
+            case "profileArn": decoded.profileArn = decoded.profileArn ?? value
+            case "roleArn": decoded.roleArn = decoded.roleArn ?? value
+            case "trustAnchorArn": decoded.trustAnchorArn = decoded.trustAnchorArn ?? value
+            default: break
+            }
+        }
+        guard let profileArn = decoded.profileArn, let roleArn = decoded.roleArn, let trustAnchorArn = decoded.trustAnchorArn else {
+            throw EmulatorError.validation("profileArn, roleArn and trustAnchorArn are required")
+        }
+        self.profileArn = profileArn
+        self.roleArn = roleArn
+        self.trustAnchorArn = trustAnchorArn
+        self.durationSeconds = decoded.durationSeconds
+        self.roleSessionName = decoded.roleSessionName
+    }
+}
+
+/// The response shape (encoded; the client side decodes it with its own types).
+struct EmittedOutput: Encodable {
+    struct AssumedRoleUser: Encodable {
+        var arn: String
+        var assumedRoleId: String
+    }
+
+    struct SessionCredentials: Encodable {
+        var accessKeyId: String
+        var secretAccessKey: String
+        var sessionToken: String
+        var expiration: String
+    }
+
+    struct CredentialSet: Encodable {
+        var assumedRoleUser: AssumedRoleUser
+        var credentials: SessionCredentials
+        var packedPolicySize: Int
+        var roleArn: String
+        var sourceIdentity: String
+    }
+
+    var credentialSet: [CredentialSet]
+    var subjectArn: String
+}
+
+enum JSONQuote {
+    static func quote(_ text: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+    }
+}
+
+extension DistinguishedName {
+    var commonName: String? {
+        for rdn in self {
+            for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
+                return String(describing: attribute.value)
+            }
+        }
+        return nil
+    }
+}

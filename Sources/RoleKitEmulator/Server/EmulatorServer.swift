@@ -1,0 +1,135 @@
+import FoundationEssentials
+import Hummingbird
+import HTTPTypes
+public import Logging
+import NIOCore
+import RoleKitSigning
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// Serves the emulator over HTTP with Hummingbird.
+///
+/// Use ``start()`` and ``stop()`` to run it inside a process (tests, `rolekit quickstart`), or
+/// ``run()`` to serve until the task is cancelled or the process gets SIGINT/SIGTERM
+/// (`rolekit emulator`).
+public final class EmulatorServer: Sendable {
+    public struct Configuration: Sendable {
+        /// The address to listen on. Loopback by default: the emulator is not meant for networks.
+        public var host: String
+        /// The port; 0 picks a free one (read it from ``start()``).
+        public var port: Int
+        /// Largest request body accepted.
+        public var maximumBodyBytes: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 0, maximumBodyBytes: Int = 1 << 20) {
+            self.host = host
+            self.port = port
+            self.maximumBodyBytes = maximumBodyBytes
+        }
+    }
+
+    public let rolesAnywhere: RolesAnywhereEmulator
+    public let configuration: Configuration
+    private let logger: Logger
+    private let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+
+    public init(rolesAnywhere: RolesAnywhereEmulator, configuration: Configuration = .init(), logger: Logger = Logger(label: "rolekit.emulator")) {
+        self.rolesAnywhere = rolesAnywhere
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Starts serving in the background and returns the bound port once the socket listens.
+    public func start() async throws(EmulatorError) -> Int {
+        let (stream, continuation) = AsyncStream<Int?>.makeStream()
+        let application = makeApplication { port in continuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        running.withLock { $0 = (group, task) }
+        var iterator = stream.makeAsyncIterator()
+        guard let bound = await iterator.next(), let port = bound else {
+            let reason: String
+            do {
+                try await task.value
+                reason = "the server stopped at once"
+            } catch {
+                reason = "\(error)"
+            }
+            running.withLock { $0 = nil }
+            throw EmulatorError.configuration("the emulator could not listen on \(configuration.host):\(configuration.port): \(reason)")
+        }
+        return port
+    }
+
+    /// Stops a server started with ``start()``, waiting for open requests to finish.
+    public func stop() async {
+        guard let (group, task) = running.withLock({ state in defer { state = nil }; return state }) else { return }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// Serves until cancelled or until SIGINT/SIGTERM; `onListening` gets the bound port.
+    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let application = makeApplication { port in if let port { onListening(port) } }
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    private func makeApplication(onBound: @escaping @Sendable (Int?) -> Void) -> some Service {
+        let rolesAnywhere = self.rolesAnywhere
+        let maximumBodyBytes = configuration.maximumBodyBytes
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            var request = request
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: maximumBodyBytes)
+            } catch {
+                return Self.response(RolesAnywhereEmulator.errorResponse(EmulatorError(status: 413, code: "ValidationException", message: "The request body is too large")))
+            }
+            // HTTPTypes keeps Host as the :authority pseudo-header; signatures cover it as `host`.
+            var headers = request.headers.map { SigningRequest.Header($0.name.rawName, $0.value) }
+            if let authority = request.head.authority, !headers.contains(where: { $0.name.lowercased() == "host" }) {
+                headers.append(SigningRequest.Header("Host", authority))
+            }
+            let signingRequest = SigningRequest(
+                method: request.method.rawValue,
+                path: request.uri.path,
+                query: request.uri.query ?? "",
+                headers: headers,
+                body: Array(buffer: body)
+            )
+            return Self.response(await Self.route(signingRequest, rolesAnywhere: rolesAnywhere))
+        }
+        var logger = self.logger
+        logger.logLevel = .warning
+        return Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rolekit-emulator"),
+            onServerRunning: { channel in onBound(channel.localAddress?.port) },
+            logger: logger
+        )
+    }
+
+    static func route(_ request: SigningRequest, rolesAnywhere: RolesAnywhereEmulator) async -> RolesAnywhereEmulator.Response {
+        switch (request.method, request.path) {
+        case ("POST", "/sessions"):
+            return await rolesAnywhere.createSession(request)
+        default:
+            return RolesAnywhereEmulator.errorResponse(
+                EmulatorError(status: 404, code: "UnknownOperationException", message: "The emulator does not implement \(request.method) \(request.path)")
+            )
+        }
+    }
+
+    static func response(_ response: RolesAnywhereEmulator.Response) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return Response(status: .init(code: response.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}

@@ -1,0 +1,114 @@
+import FoundationEssentials
+
+/// The input of IAM Roles Anywhere `CreateSession`.
+public struct CreateSessionInput: Sendable, Hashable {
+    public var profileArn: String
+    public var roleArn: String
+    public var trustAnchorArn: String
+    /// 900–43200 seconds; the service default is 3600.
+    public var durationSeconds: Int?
+    /// Needs `acceptRoleSessionName` on the profile.
+    public var roleSessionName: String?
+
+    public init(profileArn: String, roleArn: String, trustAnchorArn: String, durationSeconds: Int? = 3600, roleSessionName: String? = nil) {
+        self.profileArn = profileArn
+        self.roleArn = roleArn
+        self.trustAnchorArn = trustAnchorArn
+        self.durationSeconds = durationSeconds
+        self.roleSessionName = roleSessionName
+    }
+
+    /// Allowed session durations.
+    public static let durationRange = 900...43_200
+
+    /// Checks the ARNs and duration before anything is sent, and returns the signing region:
+    /// `region` when given, else the trust anchor's. The profile must be in the same region.
+    public func validate(region: String?) throws(RolesAnywhereError) -> String {
+        let trustAnchor: ARN
+        let profile: ARN
+        do {
+            trustAnchor = try ARN(parsing: trustAnchorArn)
+            try trustAnchor.requireRolesAnywhere("trust-anchor", parameter: "--trust-anchor-arn")
+            profile = try ARN(parsing: profileArn)
+            try profile.requireRolesAnywhere("profile", parameter: "--profile-arn")
+            let role = try ARN(parsing: roleArn)
+            try role.requireIAMRole(parameter: "--role-arn")
+        } catch {
+            throw RolesAnywhereError(.invalidInput, error.description)
+        }
+        guard trustAnchor.region == profile.region else {
+            throw RolesAnywhereError(.invalidInput, "the trust anchor (\(trustAnchor.region)) and the profile (\(profile.region)) are in different regions; both must be in the region you call")
+        }
+        if let durationSeconds, !Self.durationRange.contains(durationSeconds) {
+            throw RolesAnywhereError(.invalidInput, "the session duration \(durationSeconds) s is outside 900–43200 s (15 minutes to 12 hours)")
+        }
+        if let name = roleSessionName, !RoleSessionName.isValid(name) {
+            throw RolesAnywhereError(.invalidInput, "the role session name \"\(name)\" must be 2–64 characters of letters, digits and + = , . @ _ -")
+        }
+        let signingRegion = region ?? trustAnchor.region
+        if signingRegion != trustAnchor.region {
+            throw RolesAnywhereError(.invalidInput, "--region \(signingRegion) differs from the trust anchor's region \(trustAnchor.region)")
+        }
+        return signingRegion
+    }
+
+    /// The JSON body (all parameters in the body, as the AWS Python libraries send them).
+    func jsonBody() -> [UInt8] {
+        struct Body: Encodable {
+            var durationSeconds: Int?
+            var profileArn: String
+            var roleArn: String
+            var roleSessionName: String?
+            var trustAnchorArn: String
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = Body(durationSeconds: durationSeconds, profileArn: profileArn, roleArn: roleArn, roleSessionName: roleSessionName, trustAnchorArn: trustAnchorArn)
+        return Array((try? encoder.encode(body)) ?? Data())
+    }
+}
+
+/// The role session name rule of STS and Roles Anywhere: `[\w+=,.@-]{2,64}`.
+public enum RoleSessionName {
+    public static func isValid(_ name: String) -> Bool {
+        (2...64).contains(name.count) && name.unicodeScalars.allSatisfy { scalar in
+            (scalar.value < 128 && (CharacterSetASCII.isAlphanumeric(scalar) || "_+=,.@-".unicodeScalars.contains(scalar)))
+        }
+    }
+}
+
+enum CharacterSetASCII {
+    static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+}
+
+/// The output of `CreateSession`, as the service returns it.
+public struct CreateSessionOutput: Sendable, Hashable, Codable {
+    public struct AssumedRoleUser: Sendable, Hashable, Codable {
+        public var arn: String?
+        public var assumedRoleId: String?
+    }
+
+    /// The credential fields. `description` hides the secret and token.
+    public struct SessionCredentials: Sendable, Hashable, Codable, CustomStringConvertible {
+        public var accessKeyId: String
+        public var secretAccessKey: String
+        public var sessionToken: String
+        /// ISO-8601, as the service wrote it.
+        public var expiration: String
+
+        public var description: String { "SessionCredentials(accessKeyId: \(accessKeyId), expiration: \(expiration))" }
+    }
+
+    public struct CredentialSet: Sendable, Hashable, Codable {
+        public var assumedRoleUser: AssumedRoleUser?
+        public var credentials: SessionCredentials?
+        public var packedPolicySize: Int?
+        public var roleArn: String?
+        public var sourceIdentity: String?
+    }
+
+    public var credentialSet: [CredentialSet]
+    public var subjectArn: String?
+}

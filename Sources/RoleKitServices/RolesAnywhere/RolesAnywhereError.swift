@@ -1,0 +1,108 @@
+import RoleKitTransport
+
+/// A failed Roles Anywhere call, with what to do about it.
+public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Backing: String, Hashable, Sendable {
+            case invalidInput, accessDenied, untrustedCertificate, invalidSignature, sessionNameNotAllowed
+            case resourceNotFound, validation, throttled, serviceUnavailable, unknownServiceError
+            case malformedResponse, timeout, connection, tls, signing, configuration
+        }
+
+        fileprivate let backing: Backing
+
+        /// Rejected before sending: an ARN, region or duration is wrong.
+        public static let invalidInput = Code(backing: .invalidInput)
+        /// `AccessDeniedException` with another message (disabled profile, role not in profile, …).
+        public static let accessDenied = Code(backing: .accessDenied)
+        /// `AccessDeniedException: Untrusted signing certificate`: no chain to an enabled trust anchor,
+        /// or the certificate is expired, not yet valid or revoked.
+        public static let untrustedCertificate = Code(backing: .untrustedCertificate)
+        /// `AccessDeniedException: Invalid signature`.
+        public static let invalidSignature = Code(backing: .invalidSignature)
+        /// `AccessDeniedException: Not authorized to set roleSessionName`.
+        public static let sessionNameNotAllowed = Code(backing: .sessionNameNotAllowed)
+        public static let resourceNotFound = Code(backing: .resourceNotFound)
+        /// `ValidationException`.
+        public static let validation = Code(backing: .validation)
+        public static let throttled = Code(backing: .throttled)
+        /// 5xx after all retries.
+        public static let serviceUnavailable = Code(backing: .serviceUnavailable)
+        /// Any other error code (kept in ``serviceCode``).
+        public static let unknownServiceError = Code(backing: .unknownServiceError)
+        /// A 2xx response that is not the expected JSON.
+        public static let malformedResponse = Code(backing: .malformedResponse)
+        public static let timeout = Code(backing: .timeout)
+        public static let connection = Code(backing: .connection)
+        public static let tls = Code(backing: .tls)
+        /// The request could not be signed (certificate or key problem).
+        public static let signing = Code(backing: .signing)
+        public static let configuration = Code(backing: .configuration)
+
+        public var description: String { backing.rawValue }
+    }
+
+    public let code: Code
+    public let message: String
+    /// The service's error code, when the service answered.
+    public let serviceCode: String?
+    public let status: Int?
+    public let requestId: String?
+
+    public init(_ code: Code, _ message: String, serviceCode: String? = nil, status: Int? = nil, requestId: String? = nil) {
+        self.code = code
+        self.message = message
+        self.serviceCode = serviceCode
+        self.status = status
+        self.requestId = requestId
+    }
+
+    public var description: String { message }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// Maps a transport failure to a Roles Anywhere error.
+    static func from(_ error: TransportError) -> RolesAnywhereError {
+        switch error.code {
+        case .timeout: return RolesAnywhereError(.timeout, "Roles Anywhere did not answer in time: \(error.message)")
+        case .connection: return RolesAnywhereError(.connection, error.message)
+        case .tls: return RolesAnywhereError(.tls, error.message)
+        case .configuration: return RolesAnywhereError(.configuration, error.message)
+        case .responseTooLarge: return RolesAnywhereError(.malformedResponse, error.message)
+        default: break
+        }
+        let status = error.status ?? 0
+        let serviceCode = error.serviceError?.code
+        let serviceMessage = error.serviceError?.message ?? ""
+        let requestId = error.response?.header("x-amzn-RequestId")
+        func make(_ code: Code, _ advice: String) -> RolesAnywhereError {
+            let text = serviceMessage.isEmpty ? (serviceCode ?? "HTTP \(status)") : "\(serviceCode ?? "HTTP \(status)"): \(serviceMessage)"
+            return RolesAnywhereError(code, advice.isEmpty ? text : "\(text) (\(advice))", serviceCode: serviceCode, status: status, requestId: requestId)
+        }
+        let lower = serviceMessage.lowercased()
+        switch serviceCode {
+        case "AccessDeniedException":
+            if lower.contains("untrusted") || lower.contains("revoked") || lower.contains("expired certificate") || lower.contains("not yet valid") {
+                return make(.untrustedCertificate, "the certificate does not chain to an enabled trust anchor, or is expired or revoked; pass --intermediates if the trust anchor is a root CA")
+            }
+            if lower.contains("signature") {
+                return make(.invalidSignature, "the request signature was rejected; check the clock and that the key matches the certificate")
+            }
+            if lower.contains("rolesessionname") {
+                return make(.sessionNameNotAllowed, "enable acceptRoleSessionName on the profile, or drop --role-session-name")
+            }
+            return make(.accessDenied, "")
+        case "ResourceNotFoundException":
+            return make(.resourceNotFound, "check the profile and trust anchor ARNs and the region")
+        case "ValidationException":
+            return make(.validation, "")
+        case .some(let code) where RetryPolicy.throttlingCodes.contains(code):
+            return make(.throttled, "CreateSession is rate-limited; use --cache, serve or update instead of calling it for every command")
+        default:
+            if status == 429 { return make(.throttled, "CreateSession is rate-limited; use --cache, serve or update") }
+            if status >= 500 { return make(.serviceUnavailable, "the service failed after retries; try again later") }
+            return make(.unknownServiceError, "")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import FoundationEssentials
+
+/// `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, read only when the user asks for a proxy.
+enum ProxySettings {
+    static func fromEnvironment() throws(TransportError) -> HTTPClient.Configuration.Proxy? {
+        let names = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]
+        guard let raw = names.lazy.compactMap(ProcessEnvironment.value).first(where: { !$0.isEmpty }) else { return nil }
+        let text = raw.contains("://") ? raw : "http://" + raw
+        guard let url = URL(string: text), let host = url.host(), !host.isEmpty else {
+            throw TransportError(.configuration, "the proxy setting \"\(raw)\" is not a URL like http://proxy.example:3128")
+        }
+        return .server(host: host, port: url.port ?? 80)
+    }
+
+    static func noProxyList() -> [String] {
+        let raw = ProcessEnvironment.value("NO_PROXY") ?? ProcessEnvironment.value("no_proxy") ?? ""
+        return raw.split(separator: ",").map { $0.split(separator: " ").joined().lowercased() }.filter { !$0.isEmpty }
+    }
+
+    /// Whether `host` matches a `NO_PROXY` entry (`*`, exact, or a domain suffix).
+    static func bypasses(host: String, list: [String]) -> Bool {
+        let host = host.lowercased()
+        for entry in list {
+            if entry == "*" { return true }
+            let domain = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
+            if host == domain || host.hasSuffix("." + domain) { return true }
+        }
+        return false
+    }
+}
+
+/// HTTP `Date` headers (`Mon, 02 Jan 2024 03:04:05 GMT`).
+public enum HTTPDate {
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    public static func parse(_ text: String) -> Date? {
+        // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
+            let year = Int(parts[3])
+        else { return nil }
+        let time = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard time.count == 3 else { return nil }
+        let days = RoleKitSigningDays.days(year: year, month: monthIndex + 1, day: day)
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + time[0] * 3600 + time[1] * 60 + time[2]))
+    }
+
+    public static func format(_ date: Date) -> String {
+        let stamp = Array(AmzDateAccess.timestamp(date))
+        let year = Int(String(stamp[0..<4]))!
+        let month = Int(String(stamp[4..<6]))!
+        let day = Int(String(stamp[6..<8]))!
+        let days = RoleKitSigningDays.days(year: year, month: month, day: day)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        return "\(weekday), \(String(stamp[6..<8])) \(months[month - 1]) \(String(stamp[0..<4])) \(String(stamp[9..<11])):\(String(stamp[11..<13])):\(String(stamp[13..<15])) GMT"
+    }
+}
+
+import RoleKitSigning
+
+enum RoleKitSigningDays {
+    static func days(year: Int, month: Int, day: Int) -> Int {
+        Int(AmzDate.daysSinceEpoch(year: Int64(year), month: Int64(month), day: Int64(day)))
+    }
+}
+
+enum AmzDateAccess {
+    static func timestamp(_ date: Date) -> String { AmzDate(date).timestamp }
+}
