@@ -128,7 +128,12 @@ let package = Package(
         ),
         .target(
             name: "RoleKitTesting",
-            dependencies: [],
+            dependencies: [
+                "RoleKitTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -148,8 +153,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "RoleKitCredentialsTests",
+            dependencies: [
+                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "RoleKitCLITests",
-            dependencies: ["rolekit", "RoleKitTesting"],
+            dependencies: ["rolekit", "RoleKitTesting", "RoleKitEmulator", "RoleKitCredentials"],
             swiftSettings: strictSettings
         ),
     ]

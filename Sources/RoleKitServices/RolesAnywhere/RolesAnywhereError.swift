@@ -4,7 +4,7 @@ import RoleKitTransport
 public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Backing: String, Hashable, Sendable {
-            case invalidInput, accessDenied, untrustedCertificate, invalidSignature, sessionNameNotAllowed
+            case invalidInput, accessDenied, untrustedCertificate, invalidSignature, sessionNameNotAllowed, profileDisabled
             case resourceNotFound, validation, throttled, serviceUnavailable, unknownServiceError
             case malformedResponse, timeout, connection, tls, signing, configuration
         }
@@ -22,6 +22,8 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
         public static let invalidSignature = Code(backing: .invalidSignature)
         /// `AccessDeniedException: Not authorized to set roleSessionName`.
         public static let sessionNameNotAllowed = Code(backing: .sessionNameNotAllowed)
+        /// The profile exists but is disabled.
+        public static let profileDisabled = Code(backing: .profileDisabled)
         public static let resourceNotFound = Code(backing: .resourceNotFound)
         /// `ValidationException`.
         public static let validation = Code(backing: .validation)
@@ -88,6 +90,9 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
             }
             if lower.contains("signature") {
                 return make(.invalidSignature, "the request signature was rejected; check the clock and that the key matches the certificate")
+            }
+            if lower.contains("profile") && lower.contains("disabled") {
+                return make(.profileDisabled, "enable the profile in IAM Roles Anywhere, or use another profile")
             }
             if lower.contains("rolesessionname") {
                 return make(.sessionNameNotAllowed, "enable acceptRoleSessionName on the profile, or drop --role-session-name")
