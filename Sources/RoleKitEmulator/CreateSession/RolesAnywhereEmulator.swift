@@ -186,7 +186,8 @@ public final class RolesAnywhereEmulator: Sendable {
         let expiration = now.addingTimeInterval(TimeInterval(duration))
         let accessKeyId = "ASIA" + Self.random(16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
         let roleName = parameters.roleArn.split(separator: "/").last.map(String.init) ?? "role"
-        let account = parameters.roleArn.split(separator: ":").dropFirst(4).first.map(String.init) ?? configuration.accountId
+        let arnParts = parameters.roleArn.split(separator: ":", omittingEmptySubsequences: false)
+        let account = arnParts.count > 4 && !arnParts[4].isEmpty ? String(arnParts[4]) : configuration.accountId
         let subject = leaf.subject.description
         issued.withLock {
             $0[accessKeyId] = IssuedSession(accessKeyId: accessKeyId, roleArn: parameters.roleArn, sessionName: sessionName, expiration: expiration, subject: subject)
