@@ -87,15 +87,17 @@ public final class HTTPTransport: Sendable {
             proxy = try ProxySettings.fromEnvironment()
             bypass = ProxySettings.noProxyList()
         }
-        var redirects = HTTPClient.Configuration.RedirectConfiguration.disallow
-        redirects = .disallow
-        let clientConfiguration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: redirects, timeout: timeout, proxy: proxy)
+        let redirects = HTTPClient.Configuration.RedirectConfiguration.disallow
+        var clientConfiguration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: redirects, timeout: timeout, proxy: proxy)
+        // Connection failures go through this transport's retry policy (3 attempts with
+        // backoff), not AsyncHTTPClient's own reconnect loop, which would hide a refused
+        // connection until the connect timeout ran out.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         if proxy != nil {
-            self.directClient = HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: redirects, timeout: timeout)
-            )
+            var directConfiguration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: redirects, timeout: timeout)
+            directConfiguration.connectionPool.retryConnectionEstablishment = false
+            self.directClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: directConfiguration)
         } else {
             self.directClient = nil
         }
