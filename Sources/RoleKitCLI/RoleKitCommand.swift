@@ -26,7 +26,26 @@ public enum RoleKitVersion {
 
 extension RoleKitCommand {
     /// Runs the command line with the process arguments and exits.
+    ///
+    /// Failures end with one line on standard error (`rolekit: …`) and a non-zero status, so
+    /// `credential_process` consumers and scripts show a readable message; `--help` and
+    /// `--version` print as usual.
     public static func runFromProcessArguments() async {
-        await main()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if error is CleanExit || error is ExitCode { exit(withError: error) }
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let text = StandardError.oneLine(Self.message(for: error))
+            let isUsage = code == .validationFailure
+            StandardError.line("rolekit: " + text + (isUsage && !text.contains("--help") ? " (see rolekit help)" : ""))
+            exit(withError: ExitCode(code.rawValue))
+        }
     }
 }

@@ -56,6 +56,26 @@ public enum Subprocess {
         )
     }
 
+    /// ``run(_:environment:stdin:currentDirectory:)`` on a dispatch thread, so the test's
+    /// cooperative threads stay free to serve in-process servers the child talks to.
+    public static func runAsync(
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        stdin: [UInt8] = [],
+        currentDirectory: String? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try run(arguments, environment: environment, stdin: stdin, currentDirectory: currentDirectory) })
+            }
+        }
+    }
+
+    /// Runs the built `rolekit` with `arguments` off the cooperative thread pool.
+    public static func rolekitAsync(_ arguments: [String], environment: [String: String]? = nil, stdin: [UInt8] = []) async throws -> Result {
+        try await runAsync([TestEnvironment.rolekitBinary] + arguments, environment: environment, stdin: stdin)
+    }
+
     /// Runs the built `rolekit` with `arguments`.
     public static func rolekit(_ arguments: [String], environment: [String: String]? = nil, stdin: [UInt8] = []) throws -> Result {
         try run([TestEnvironment.rolekitBinary] + arguments, environment: environment, stdin: stdin)

@@ -30,8 +30,6 @@ enum StandardError {
             throw error
         } catch let error as CleanExit {
             throw error
-        } catch let error as ValidationError {
-            throw error
         } catch {
             line("rolekit: \(oneLine(error))")
             throw ExitCode.failure
@@ -40,11 +38,25 @@ enum StandardError {
 
     /// The error's description with line breaks folded, so scripts get exactly one line.
     static func oneLine(_ error: any Error) -> String {
-        String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        oneLine(String(describing: error))
+    }
+
+    /// `text` with line breaks and runs of spaces folded into single spaces.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 
 @inline(__always)
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(fd, buffer, count)
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var slice = self
+        while slice.first == " " { slice.removeFirst() }
+        while slice.last == " " { slice.removeLast() }
+        return slice
+    }
 }
