@@ -8,7 +8,11 @@ enum ProxySettings {
         guard let raw = names.lazy.compactMap(ProcessEnvironment.value).first(where: { !$0.isEmpty }) else { return nil }
         let text = raw.contains("://") ? raw : "http://" + raw
         guard let url = URL(string: text), let host = url.host(), !host.isEmpty else {
-            throw TransportError(.configuration, "the proxy setting \"\(raw)\" is not a URL like http://proxy.example:3128")
+            // The setting may carry a password: name the variable, never echo its value.
+            throw TransportError(.configuration, "the proxy setting (HTTPS_PROXY/HTTP_PROXY) is not a URL like http://proxy.example:3128")
+        }
+        if let user = url.user(percentEncoded: false), !user.isEmpty {
+            return .server(host: host, port: url.port ?? 80, authorization: .basic(username: user, password: url.password(percentEncoded: false) ?? ""))
         }
         return .server(host: host, port: url.port ?? 80)
     }

@@ -279,4 +279,86 @@ struct CredentialProcessCLITests {
         #expect(result.stdoutText.contains("refused as expected: AccessDeniedException: Untrusted"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty, "the throwaway PKI is deleted")
     }
+
+    /// A real CONNECT proxy (scripts/reference/connect_proxy.py) on loopback; its stdout lists
+    /// the tunnels it opened.
+    final class ConnectProxy: Sendable {
+        let process: Process
+        let port: Int
+        let logPath: String
+
+        init() throws {
+            let logPath = NSTemporaryDirectory() + "rolekit-proxy-\(UUID().uuidString).log"
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestEnvironment.python)
+            process.arguments = [TestEnvironment.referenceScript("connect_proxy.py"), logPath]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var first = ""
+            while !first.contains("\n") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                first += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let line = first.split(separator: "\n").first, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
+                process.terminate()
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            self.process = process
+            self.port = port
+            self.logPath = logPath
+        }
+
+        var tunnels: [String] {
+            ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+
+        func stop() {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: logPath)
+        }
+    }
+
+    @Test func proxyOnlyWithWithProxy() async throws {
+        try await withEmulator { emulator, endpoint in
+            let proxy = try ConnectProxy()
+            defer { proxy.stop() }
+            let environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "HTTPS_PROXY": "http://user:proxy-secret@127.0.0.1:\(proxy.port)"]
+            let target = String(endpoint.dropFirst("http://".count))
+
+            // Without --with-proxy the environment is ignored.
+            let direct = try await Subprocess.rolekitAsync(arguments(endpoint: endpoint), environment: environment)
+            #expect(direct.status == 0, "\(direct.stderr)")
+            #expect(proxy.tunnels.isEmpty)
+            #expect(emulator.issuedSessions.count == 1)
+
+            // With it, the request is tunnelled through the proxy, with basic auth.
+            let proxied = try await Subprocess.rolekitAsync(arguments(endpoint: endpoint, extra: ["--with-proxy"]), environment: environment)
+            #expect(proxied.status == 0, "\(proxied.stderr)")
+            #expect(emulator.issuedSessions.count == 2)
+            #expect(proxy.tunnels == ["CONNECT \(target) AUTH Basic " + Data("user:proxy-secret".utf8).base64EncodedString()])
+
+            // NO_PROXY sends matching hosts direct.
+            var bypass = environment
+            bypass["NO_PROXY"] = "localhost, 127.0.0.1"
+            let bypassed = try await Subprocess.rolekitAsync(arguments(endpoint: endpoint, extra: ["--with-proxy"]), environment: bypass)
+            #expect(bypassed.status == 0, "\(bypassed.stderr)")
+            #expect(proxy.tunnels.count == 1)
+            #expect(emulator.issuedSessions.count == 3)
+        }
+    }
+
+    @Test func malformedProxySettingIsReportedWithoutItsValue() async throws {
+        try await withEmulator { _, endpoint in
+            let environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "HTTPS_PROXY": "http://user:proxy-secret@"]
+            let result = try await Subprocess.rolekitAsync(arguments(endpoint: endpoint, extra: ["--with-proxy"]), environment: environment)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("HTTPS_PROXY"))
+            #expect(!result.stderr.contains("proxy-secret"))
+        }
+    }
 }

@@ -46,6 +46,12 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one.", valueName: "port"))
     var port = 9911
 
+    @Option(name: .customLong("tls-certificate"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (leaf first).", valueName: "path"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("Private key of --tls-certificate (PEM).", valueName: "path"))
+    var tlsKey: String?
+
     func validate() throws {
         if config == nil && trustAnchors.isEmpty {
             throw ValidationError("give --config FILE, or at least one --trust-anchor PEM and --role-arn")
@@ -54,6 +60,9 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--config cannot be combined with --trust-anchor, --role-arn or --crl")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-certificate and --tls-key go together")
+        }
     }
 
     func makeConfiguration() throws -> EmulatorConfiguration {
@@ -77,10 +86,12 @@ struct EmulatorCommand: AsyncParsableCommand {
             if host != "127.0.0.1" && host != "::1" && host != "localhost" {
                 StandardError.line("rolekit: warning: the emulator listens on \(host), not loopback; it issues credentials to anyone who can reach it")
             }
-            let server = EmulatorServer(rolesAnywhere: emulator, configuration: .init(host: host, port: port))
+            let tls = tlsCertificate.flatMap { certificate in tlsKey.map { (certificateChain: certificate, privateKey: $0) } }
+            let server = EmulatorServer(rolesAnywhere: emulator, configuration: .init(host: host, port: port, tls: tls))
             let host = self.host
+            let scheme = tls == nil ? "http" : "https"
             try await server.run { port in
-                var lines = ["rolekit emulator listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)"]
+                var lines = ["rolekit emulator listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"]
                 for anchor in configuration.trustAnchors { lines.append("  trust anchor  \(configuration.trustAnchorArn(anchor))") }
                 for profile in configuration.profiles {
                     lines.append("  profile       \(configuration.profileArn(profile))")

@@ -36,9 +36,14 @@ public struct ThrowawayPKI: Sendable {
     /// The leaf's serial number in decimal, as it appears in the SigV4-X509 credential.
     public let leafSerial: String
     public let leafSubject: String
+    /// `server.pem` (server certificate then the intermediate) and `server.key`, for serving
+    /// HTTPS on the names given to ``make(leafKeyType:commonName:serverNames:parent:now:)``;
+    /// `nil` when none were given.
+    public let serverCertificateChainPath: String?
+    public let serverKeyPath: String?
 
     /// Makes the PKI in a new folder under `parent` (default: the system temporary folder).
-    public static func make(leafKeyType: KeyType = .p256, commonName: String = "rolekit-quickstart", parent: String? = nil, now: Date = Date()) throws -> ThrowawayPKI {
+    public static func make(leafKeyType: KeyType = .p256, commonName: String = "rolekit-quickstart", serverNames: [String] = [], parent: String? = nil, now: Date = Date()) throws -> ThrowawayPKI {
         let base = parent ?? (ProcessInfoLite.temporaryDirectory)
         var template = Array("\(base)/rolekit-pki-XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
@@ -70,6 +75,16 @@ public struct ThrowawayPKI: Sendable {
             isCA: false, pathLength: nil, now: now, days: 1
         )
 
+        var server: (certificate: Certificate, key: Certificate.PrivateKey)?
+        if !serverNames.isEmpty {
+            let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+            let name = try DistinguishedName { CommonName(serverNames[0]); OrganizationName("RoleKit") }
+            let certificate = try certificate(
+                subject: name, publicKey: key.publicKey, issuer: intermediateName, issuerKey: .init(intermediateKey),
+                isCA: false, pathLength: nil, now: now, days: 1, serverNames: serverNames
+            )
+            server = (certificate, key)
+        }
         let pki = ThrowawayPKI(
             directory: directory,
             rootCertificatePath: directory + "/root-ca.pem",
@@ -77,24 +92,30 @@ public struct ThrowawayPKI: Sendable {
             leafCertificatePath: directory + "/leaf.pem",
             leafKeyPath: directory + "/leaf.key",
             leafSerial: leaf.serialNumber.decimalString,
-            leafSubject: String(describing: leafName)
+            leafSubject: String(describing: leafName),
+            serverCertificateChainPath: server == nil ? nil : directory + "/server.pem",
+            serverKeyPath: server == nil ? nil : directory + "/server.key"
         )
         try write(try root.serializeAsPEM().pemString, to: pki.rootCertificatePath)
         try write(try intermediate.serializeAsPEM().pemString, to: pki.intermediatePath)
         try write(try leaf.serializeAsPEM().pemString, to: pki.leafCertificatePath)
         try write(try leafKey.serializeAsPEM().pemString, to: pki.leafKeyPath)
+        if let server, let chainPath = pki.serverCertificateChainPath, let keyPath = pki.serverKeyPath {
+            try write(try server.certificate.serializeAsPEM().pemString + "\n" + intermediate.serializeAsPEM().pemString, to: chainPath)
+            try write(try server.key.serializeAsPEM().pemString, to: keyPath)
+        }
         return pki
     }
 
     /// Deletes the folder and its files.
     public func remove() {
-        for path in [rootCertificatePath, intermediatePath, leafCertificatePath, leafKeyPath] { unlink(path) }
+        for path in [rootCertificatePath, intermediatePath, leafCertificatePath, leafKeyPath, serverCertificateChainPath, serverKeyPath].compactMap({ $0 }) { unlink(path) }
         rmdir(directory)
     }
 
     private static func certificate(
         subject: DistinguishedName, publicKey: Certificate.PublicKey, issuer: DistinguishedName, issuerKey: Certificate.PrivateKey,
-        isCA: Bool, pathLength: Int?, now: Date, days: Int
+        isCA: Bool, pathLength: Int?, now: Date, days: Int, serverNames: [String] = []
     ) throws -> Certificate {
         var serial = [UInt8](repeating: 0, count: 16)
         for index in serial.indices { serial[index] = UInt8.random(in: 0...255) }
@@ -103,7 +124,13 @@ public struct ThrowawayPKI: Sendable {
         let extensions = try Certificate.Extensions {
             Critical(isCA ? BasicConstraints.isCertificateAuthority(maxPathLength: pathLength) : BasicConstraints.notCertificateAuthority)
             Critical(isCA ? KeyUsage(keyCertSign: true, cRLSign: true) : KeyUsage(digitalSignature: true))
-            if !isCA { try ExtendedKeyUsage([.clientAuth]) }
+            if !isCA { try ExtendedKeyUsage(serverNames.isEmpty ? [.clientAuth] : [.serverAuth]) }
+            if !serverNames.isEmpty {
+                SubjectAlternativeNames(serverNames.map { name -> GeneralName in
+                    if let address = IPv4Address.parse(name) { return .ipAddress(ASN1OctetString(contentBytes: ArraySlice(address))) }
+                    return .dnsName(name)
+                })
+            }
             SubjectKeyIdentifier(hash: publicKey)
         }
         return try Certificate(
@@ -148,4 +175,18 @@ enum ProcessInfoLite {
 
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(descriptor, buffer, count)
+}
+
+/// Dotted-quad IPv4 parsing for subject alternative names.
+enum IPv4Address {
+    static func parse(_ text: String) -> [UInt8]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var bytes: [UInt8] = []
+        for part in parts {
+            guard let value = UInt8(part) else { return nil }
+            bytes.append(value)
+        }
+        return bytes
+    }
 }

@@ -1,5 +1,8 @@
 import FoundationEssentials
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import HTTPTypes
 public import Logging
 import NIOCore
@@ -21,11 +24,14 @@ public final class EmulatorServer: Sendable {
         public var port: Int
         /// Largest request body accepted.
         public var maximumBodyBytes: Int
+        /// Serve HTTPS with this certificate chain (PEM, leaf first) and key; plain HTTP when `nil`.
+        public var tls: (certificateChain: String, privateKey: String)?
 
-        public init(host: String = "127.0.0.1", port: Int = 0, maximumBodyBytes: Int = 1 << 20) {
+        public init(host: String = "127.0.0.1", port: Int = 0, maximumBodyBytes: Int = 1 << 20, tls: (certificateChain: String, privateKey: String)? = nil) {
             self.host = host
             self.port = port
             self.maximumBodyBytes = maximumBodyBytes
+            self.tls = tls
         }
     }
 
@@ -43,7 +49,7 @@ public final class EmulatorServer: Sendable {
     /// Starts serving in the background and returns the bound port once the socket listens.
     public func start() async throws(EmulatorError) -> Int {
         let (stream, continuation) = AsyncStream<Int?>.makeStream()
-        let application = makeApplication { port in continuation.yield(port) }
+        let application = try makeApplication { port in continuation.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { continuation.finish() }
@@ -74,12 +80,12 @@ public final class EmulatorServer: Sendable {
 
     /// Serves until cancelled or until SIGINT/SIGTERM; `onListening` gets the bound port.
     public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let application = makeApplication { port in if let port { onListening(port) } }
+        let application = try makeApplication { port in if let port { onListening(port) } }
         let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 
-    private func makeApplication(onBound: @escaping @Sendable (Int?) -> Void) -> some Service {
+    private func makeApplication(onBound: @escaping @Sendable (Int?) -> Void) throws(EmulatorError) -> some Service {
         let rolesAnywhere = self.rolesAnywhere
         let maximumBodyBytes = configuration.maximumBodyBytes
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
@@ -106,8 +112,19 @@ public final class EmulatorServer: Sendable {
         }
         var logger = self.logger
         logger.logLevel = .warning
+        var server = HTTPServerBuilder.http1()
+        if let tls = configuration.tls {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
+                let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
+                server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            } catch {
+                throw EmulatorError.configuration("cannot use \(tls.certificateChain) and \(tls.privateKey) for TLS: \(error)")
+            }
+        }
         return Application(
             responder: responder,
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "rolekit-emulator"),
             onServerRunning: { channel in onBound(channel.localAddress?.port) },
             logger: logger
