@@ -25,5 +25,15 @@ let package = Package(
             path: "Benchmarks/SigningBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "CredentialsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RoleKitCredentials", package: "RoleKit"),
+                .product(name: "RoleKitTransport", package: "RoleKit"),
+            ],
+            path: "Benchmarks/CredentialsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

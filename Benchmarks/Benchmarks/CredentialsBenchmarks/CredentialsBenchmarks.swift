@@ -1,0 +1,49 @@
+import Benchmark
+import Foundation
+import RoleKitCredentials
+import RoleKitTransport
+import Synchronization
+
+/// The refreshing provider: the hot path every SDK call takes (fresh cached credentials), and
+/// 10,000 callers arriving together at expiry (one fetch, everyone served).
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
+
+    let fresh = RefreshingCredentialProvider {
+        Credentials(accessKeyId: "ASIABENCHMARK", secretAccessKey: "secret", sessionToken: "token", expiration: Date().addingTimeInterval(3600))
+    }
+    Benchmark("cached credentials()") { benchmark in
+        _ = try await fresh.credentials()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try await fresh.credentials())
+        }
+    }
+
+    Benchmark(
+        "10,000 concurrent callers at expiry",
+        configuration: .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(5), maxIterations: 50)
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            benchmark.stopMeasurement()
+            let fetches = Atomic<Int>(0)
+            // A provider whose first answer is already expired, so every caller needs a refresh.
+            let provider = RefreshingCredentialProvider {
+                let count = fetches.add(1, ordering: .relaxed).newValue
+                try await Task.sleep(for: .milliseconds(1))
+                return Credentials(accessKeyId: "ASIA\(count)", secretAccessKey: "s", sessionToken: "t", expiration: Date().addingTimeInterval(count == 1 ? -1 : 3600))
+            }
+            _ = try? await provider.refresh()
+            benchmark.startMeasurement()
+            try await withThrowingTaskGroup(of: Credentials.self) { group in
+                for _ in 0..<10_000 {
+                    group.addTask { try await provider.credentials() }
+                }
+                for try await credentials in group { blackHole(credentials) }
+            }
+            benchmark.stopMeasurement()
+            precondition(fetches.load(ordering: .relaxed) == 2, "single flight broken: \(fetches.load(ordering: .relaxed)) fetches")
+            benchmark.startMeasurement()
+        }
+    }
+}
