@@ -170,7 +170,9 @@ struct RefreshingCredentialProviderTests {
 
     @Test func descriptionRedactsSecrets() {
         let credentials = Credentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: "very-secret-value", sessionToken: "token-value", expiration: Date(timeIntervalSince1970: 0))
-        for text in [String(describing: credentials), String(reflecting: credentials), "\(credentials)"] {
+        var dumped = ""
+        dump(credentials, to: &dumped)
+        for text in [String(describing: credentials), String(reflecting: credentials), "\(credentials)", dumped] {
             #expect(!text.contains("very-secret-value"))
             #expect(!text.contains("token-value"))
             #expect(text.contains("ASIAEXAMPLE"))

@@ -41,3 +41,10 @@ public protocol CredentialProvider: Sendable {
     func credentials() async throws -> Credentials
 }
 
+
+extension Credentials: CustomReflectable {
+    /// `dump` and debuggers see the access key id and expiration only.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["accessKeyId": accessKeyId, "secretAccessKey": "<redacted>", "sessionToken": sessionToken == nil ? "nil" : "<redacted>", "expiration": expiration as Any], displayStyle: .struct)
+    }
+}

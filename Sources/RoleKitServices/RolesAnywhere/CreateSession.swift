@@ -91,7 +91,7 @@ public struct CreateSessionOutput: Sendable, Hashable, Codable {
     }
 
     /// The credential fields. `description` hides the secret and token.
-    public struct SessionCredentials: Sendable, Hashable, Codable, CustomStringConvertible {
+    public struct SessionCredentials: Sendable, Hashable, Codable, CustomStringConvertible, CustomReflectable {
         public var accessKeyId: String
         public var secretAccessKey: String
         public var sessionToken: String
@@ -99,6 +99,9 @@ public struct CreateSessionOutput: Sendable, Hashable, Codable {
         public var expiration: String
 
         public var description: String { "SessionCredentials(accessKeyId: \(accessKeyId), expiration: \(expiration))" }
+        public var customMirror: Mirror {
+            Mirror(self, children: ["accessKeyId": accessKeyId, "secretAccessKey": "<redacted>", "sessionToken": "<redacted>", "expiration": expiration], displayStyle: .struct)
+        }
     }
 
     public struct CredentialSet: Sendable, Hashable, Codable {
