@@ -79,6 +79,7 @@ let package = Package(
         .target(
             name: "RoleKitServices",
             dependencies: ["RoleKitSigning", "RoleKitTransport"],
+            // Foundation (not only FoundationEssentials) for XMLParser: STS answers in XML.
             swiftSettings: strictSettings
         ),
         .target(

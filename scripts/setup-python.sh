@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv (git-ignored) with the Python tools the tests use as independent references and
-# real peers: botocore (SigV4 oracle) and boto3 (a real credential_process consumer). Re-running is cheap: nothing is installed twice.
+# real peers: botocore (SigV4 oracle), boto3 (a real credential_process consumer) and moto[server]
+# (a local STS/IAM endpoint that scripts/test starts). Re-running is cheap: nothing is installed twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,4 +11,22 @@ fi
 if ! .venv/bin/python -c 'import botocore, boto3' 2>/dev/null; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check botocore boto3
 fi
-.venv/bin/python -c 'import boto3, botocore; print("python reference tools: botocore", botocore.__version__, "boto3", boto3.__version__)'
+# moto's server mode needs its "server" extra (flask, flask_cors, ...); importing moto.server proves
+# the core of it, and the metadata check proves every requirement of the extra is installed.
+if ! .venv/bin/python - 2>/dev/null <<'PY'
+import importlib.metadata as md, re, moto.server, flask, flask_cors
+for req in md.requires("moto") or []:
+    if 'extra == "server"' in req:
+        md.version(re.match(r"[A-Za-z0-9_.-]+", req).group(0))  # raises if the package is missing
+PY
+then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check 'moto[server]'
+fi
+# When moto comes from the system site-packages (venv made with --system-site-packages), pip
+# installs nothing into the venv and its moto_server console script lives outside .venv/bin.
+# Provide the same entry point (moto.server:main) there, run by the venv's Python.
+if [ ! -x .venv/bin/moto_server ]; then
+    printf '#!/bin/sh\nexec "%s/.venv/bin/python" -m moto.server "$@"\n' "$PWD" > .venv/bin/moto_server
+    chmod +x .venv/bin/moto_server
+fi
+.venv/bin/python -c 'import boto3, botocore, moto; print("python reference tools: botocore", botocore.__version__, "boto3", boto3.__version__, "moto", moto.__version__)'

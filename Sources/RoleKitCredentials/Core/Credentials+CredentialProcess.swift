@@ -59,8 +59,12 @@ public enum JSONText {
 /// An error of the credentials layer.
 public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        fileprivate enum Backing: String, Hashable, Sendable { case malformed, expired, io }
+        fileprivate enum Backing: String, Hashable, Sendable { case malformed, expired, io, notFound, mfaCodeRequired }
         fileprivate let backing: Backing
+        /// No credentials where the provider looks.
+        public static let notFound = Code(backing: .notFound)
+        /// A refresh needs a new MFA code and none can be had.
+        public static let mfaCodeRequired = Code(backing: .mfaCodeRequired)
         public static let malformed = Code(backing: .malformed)
         public static let expired = Code(backing: .expired)
         public static let io = Code(backing: .io)

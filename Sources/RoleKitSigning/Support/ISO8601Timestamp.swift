@@ -9,10 +9,15 @@ public enum ISO8601Timestamp {
     }
 
     /// Parses `2024-01-02T03:04:05Z`, with optional fractional seconds, `+00:00`/offset, or a
-    /// ` UTC` suffix. Returns `nil` for anything else.
+    /// `UTC` suffix with or without a space (botocore's cache writes `2024-01-02T03:04:05UTC`).
+    /// Returns `nil` for anything else.
     public static func parse(_ text: String) -> Date? {
         var value = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-        if value.hasSuffix(" UTC") { value = String(value.dropLast(4)) + "Z" }
+        if value.hasSuffix(" UTC") {
+            value = String(value.dropLast(4)) + "Z"
+        } else if value.hasSuffix("UTC") {
+            value = String(value.dropLast(3)) + "Z"
+        }
         let chars = Array(value.utf8)
         guard chars.count >= 19 else { return nil }
         func number(_ range: Range<Int>) -> Int? {

@@ -1,0 +1,190 @@
+import ArgumentParser
+import FoundationEssentials
+import RoleKitCredentials
+import RoleKitIdentity
+import RoleKitServices
+import RoleKitTransport
+
+/// `rolekit assume-role`: AssumeRole with every parameter, through any number of roles.
+struct AssumeRoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assume-role",
+        abstract: "Assume an IAM role (optionally through a chain of roles) and print the credentials.",
+        discussion: """
+            Base credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN.
+            --via-role-arn (repeatable) assumes those roles first, in order: a role chain.
+            With --cache the answer is kept in the AWS CLI's cache (~/.aws/cli/cache), shared with
+            the AWS CLI and boto3.
+              eval "$(rolekit assume-role --role-arn arn:aws:iam::123456789012:role/deploy --output env)"
+            """
+    )
+
+    @Option(name: .customLong("role-arn"), help: ArgumentHelp("The role to assume.", valueName: "arn"))
+    var roleArn: String
+
+    @Option(name: .customLong("via-role-arn"), help: ArgumentHelp("A role to assume first (repeatable; in order).", valueName: "arn"))
+    var viaRoleArns: [String] = []
+
+    @Option(name: .customLong("role-session-name"), help: ArgumentHelp("Session name (default: generated).", valueName: "name"))
+    var roleSessionName: String?
+
+    @Option(name: .customLong("policy-arn"), help: ArgumentHelp("Managed session policy (repeatable, up to 10).", valueName: "arn"))
+    var policyArns: [String] = []
+
+    @Option(help: ArgumentHelp("Inline session policy: JSON text, or @path to a file.", valueName: "json"))
+    var policy: String?
+
+    @Option(name: .customLong("duration-seconds"), help: ArgumentHelp("Session length, 900–43200 seconds.", valueName: "seconds"))
+    var durationSeconds: Int?
+
+    @Option(name: .customLong("tag"), help: ArgumentHelp("Session tag Key=Value (repeatable, up to 50).", valueName: "key=value"))
+    var tags: [String] = []
+
+    @Option(name: .customLong("transitive-tag-key"), help: ArgumentHelp("Tag key that passes on to chained roles (repeatable).", valueName: "key"))
+    var transitiveTagKeys: [String] = []
+
+    @Option(name: .customLong("external-id"), help: ArgumentHelp("External id the role's trust policy requires.", valueName: "id"))
+    var externalId: String?
+
+    @Option(name: .customLong("serial-number"), help: ArgumentHelp("MFA device ARN or serial.", valueName: "arn"))
+    var serialNumber: String?
+
+    @Option(name: .customLong("token-code"), help: ArgumentHelp("MFA code (asked on the terminal when --serial-number is given without it).", valueName: "code"))
+    var tokenCode: String?
+
+    @Option(name: .customLong("source-identity"), help: ArgumentHelp("Source identity to set on the session.", valueName: "name"))
+    var sourceIdentity: String?
+
+    @Option(name: .customLong("parameter"), help: ArgumentHelp("Extra AssumeRole parameter Name=Value, sent as given (repeatable).", valueName: "name=value"))
+    var parameters: [String] = []
+
+    @Option(help: "Output: json (as aws sts assume-role), env (export lines) or process (credential_process JSON).")
+    var output: CredentialsOutputFormat = .json
+
+    @Flag(help: "Use and fill the AWS CLI's credential cache (~/.aws/cli/cache).")
+    var cache = false
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Cache directory instead of ~/.aws/cli/cache.", valueName: "path"))
+    var cacheDirectory: String?
+
+    @Flag(name: .customLong("no-validate"), help: "Send the parameters without checking them first.")
+    var noValidate = false
+
+    @OptionGroup var connection: STSConnectionOptions
+
+    func run() async throws {
+        let text = try await StandardError.failingWithOneLine { try await assume() }
+        print(text)
+    }
+
+    static func keyValue(_ text: String, flag: String) throws -> (String, String) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw ValidationError("\(flag) takes KEY=VALUE, not \"\(text)\"")
+        }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    }
+
+    private func assume() async throws -> String {
+        try await connection.withTransport { transport in try await assume(transport: transport) }
+    }
+
+    private func assume(transport: HTTPTransport) async throws -> String {
+        var policyText = policy
+        if let value = policy, value.hasPrefix("@") {
+            let bytes = try SecureFileReader.readFile(SecureFileReader.expandTilde(String(value.dropFirst())), what: "policy")
+            policyText = String(decoding: bytes, as: UTF8.self)
+        }
+        let sessionTags = try tags.map { try Self.keyValue($0, flag: "--tag") }.map { STSTag(key: $0.0, value: $0.1) }
+        let extra = Dictionary(try parameters.map { try Self.keyValue($0, flag: "--parameter") }, uniquingKeysWith: { $1 })
+        let region = AssumeRoleCredentialProvider.RegionMode.explicit(connection.resolvedRegion)
+        let endpoint = try connection.endpointURL()
+        let fileCache: (any AssumeRoleCache)? = cache ? JSONFileAssumeRoleCache(directory: cacheDirectory.map { SecureFileReader.expandTilde($0) } ?? JSONFileAssumeRoleCache.awsCLIDirectory) : nil
+
+        var mfa: AssumeRoleCredentialProvider.MFA?
+        if let serialNumber {
+            if let tokenCode {
+                mfa = .init(serialNumber: serialNumber, tokenCode: .oneTime(tokenCode))
+            } else {
+                mfa = .init(serialNumber: serialNumber, tokenCode: .provider { serial in try MFAPrompt.ask(serial: serial) })
+            }
+        }
+        var provider: any CredentialProvider = try BaseCredentials.provider()
+        for via in viaRoleArns {
+            provider = try provider.assumingRole(.init(roleArn: via, region: region, endpoint: endpoint, validate: !noValidate), transport: transport, cache: fileCache)
+        }
+        let final = try provider.assumingRole(
+            .init(
+                roleArn: roleArn, roleSessionName: roleSessionName, policyArns: policyArns, policy: policyText.map(SessionPolicy.json),
+                durationSeconds: durationSeconds, tags: sessionTags, transitiveTagKeys: transitiveTagKeys, externalId: externalId,
+                sourceIdentity: sourceIdentity, mfa: mfa, additionalParameters: extra, region: region, endpoint: endpoint, validate: !noValidate
+            ),
+            transport: transport,
+            cache: fileCache
+        )
+        let credentials = try await final.credentials()
+        let user = final.lastResponse?.assumedRoleUser ?? fileCache?.entry(forKey: final.cacheKey)?.assumedRoleUser
+        return output.render(credentials, assumedRoleUser: user)
+    }
+}
+
+/// `rolekit session-token`: GetSessionToken, usually with MFA.
+struct SessionTokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session-token",
+        abstract: "Get a session token for the base credentials (GetSessionToken), usually with an MFA code."
+    )
+
+    @Option(name: .customLong("serial-number"), help: ArgumentHelp("MFA device ARN or serial.", valueName: "arn"))
+    var serialNumber: String?
+
+    @Option(name: .customLong("token-code"), help: ArgumentHelp("MFA code (asked on the terminal when --serial-number is given without it).", valueName: "code"))
+    var tokenCode: String?
+
+    @Option(name: .customLong("duration-seconds"), help: ArgumentHelp("Session length, 900–129600 seconds.", valueName: "seconds"))
+    var durationSeconds: Int?
+
+    @Option(help: "Output: json, env or process.")
+    var output: CredentialsOutputFormat = .json
+
+    @OptionGroup var connection: STSConnectionOptions
+
+    func run() async throws {
+        let text = try await StandardError.failingWithOneLine { () async throws -> String in
+            if let durationSeconds, !(900...129_600).contains(durationSeconds) {
+                throw STSError(.invalidInput, "--duration-seconds must be 900–129600 for GetSessionToken")
+            }
+            var code = tokenCode
+            if let serialNumber, code == nil { code = try MFAPrompt.ask(serial: serialNumber) }
+            try MFA.validate(serialNumber: serialNumber, tokenCode: code)
+            let base = try await BaseCredentials.provider().credentials()
+            let sts = try await connection.withTransport { transport in
+                let client = STSClient(transport: transport, region: connection.resolvedRegion, endpoint: try connection.endpointURL())
+                return try await client.getSessionToken(.init(durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: code), credentials: base.signingCredentials)
+            }
+            return output.render(Credentials(sts))
+        }
+        print(text)
+    }
+}
+
+/// `rolekit whoami`: GetCallerIdentity.
+struct WhoamiCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whoami",
+        abstract: "Show the account, ARN and user id of the current credentials (GetCallerIdentity)."
+    )
+
+    @OptionGroup var connection: STSConnectionOptions
+
+    func run() async throws {
+        let text = try await StandardError.failingWithOneLine { () async throws -> String in
+            let base = try await BaseCredentials.provider().credentials()
+            let identity = try await connection.withTransport { transport in
+                try await STSClient(transport: transport, region: connection.resolvedRegion, endpoint: try connection.endpointURL())
+                    .getCallerIdentity(credentials: base.signingCredentials)
+            }
+            return "{\n    \"UserId\": \(JSONText.quote(identity.userId)),\n    \"Account\": \(JSONText.quote(identity.account)),\n    \"Arn\": \(JSONText.quote(identity.arn))\n}"
+        }
+        print(text)
+    }
+}

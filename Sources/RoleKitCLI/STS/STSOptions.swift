@@ -1,0 +1,121 @@
+import ArgumentParser
+import FoundationEssentials
+import RoleKitCredentials
+import RoleKitIdentity
+import RoleKitServices
+import RoleKitTransport
+
+/// Region, endpoint and transport flags shared by the STS commands.
+struct STSConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("STS region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).", valueName: "region"))
+    var region: String?
+
+    @Option(help: ArgumentHelp("STS endpoint (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else https://sts.REGION.amazonaws.com).", valueName: "url"))
+    var endpoint: String?
+
+    @Flag(name: .customLong("with-proxy"), help: "Use HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment.")
+    var withProxy = false
+
+    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify the endpoint's TLS certificate (insecure; prints a warning).")
+    var noVerifySSL = false
+
+    var resolvedRegion: String {
+        region ?? EnvironmentCredentialProvider().region ?? "us-east-1"
+    }
+
+    func endpointURL() throws -> URL? {
+        guard let endpoint else { return nil }
+        return try RolesAnywhereOptions.parseEndpoint(endpoint)
+    }
+
+    /// Runs `body` with a transport and always shuts it down.
+    func withTransport<T>(_ body: (HTTPTransport) async throws -> T) async throws -> T {
+        let transport = try makeTransport()
+        do {
+            let result = try await body(transport)
+            try? await transport.shutdown()
+            return result
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+
+    func makeTransport() throws -> HTTPTransport {
+        if noVerifySSL {
+            StandardError.line("rolekit: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified; anyone on the network path can impersonate it")
+        }
+        return try HTTPTransport(configuration: .init(useProxyFromEnvironment: withProxy, verifyTLS: !noVerifySSL))
+    }
+}
+
+/// How credentials are printed.
+enum CredentialsOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    /// `{"Credentials": {...}, "AssumedRoleUser": {...}}`, as `aws sts assume-role` prints.
+    case json
+    /// `export AWS_ACCESS_KEY_ID=...` lines for `eval`.
+    case env
+    /// credential_process Version 1 JSON.
+    case process
+
+    func render(_ credentials: Credentials, assumedRoleUser: AssumedRoleUser? = nil) -> String {
+        let expiration = credentials.expiration.map(ISO8601TimestampText.format)
+        switch self {
+        case .process:
+            return credentials.credentialProcessJSON()
+        case .env:
+            var lines = [
+                "export AWS_ACCESS_KEY_ID=\(ShellQuote.quote(credentials.accessKeyId))",
+                "export AWS_SECRET_ACCESS_KEY=\(ShellQuote.quote(credentials.secretAccessKey))",
+            ]
+            if let token = credentials.sessionToken { lines.append("export AWS_SESSION_TOKEN=\(ShellQuote.quote(token))") }
+            if let expiration { lines.append("export AWS_CREDENTIAL_EXPIRATION=\(ShellQuote.quote(expiration))") }
+            return lines.joined(separator: "\n")
+        case .json:
+            var members = [("AccessKeyId", credentials.accessKeyId), ("SecretAccessKey", credentials.secretAccessKey)]
+            if let token = credentials.sessionToken { members.append(("SessionToken", token)) }
+            if let expiration { members.append(("Expiration", expiration)) }
+            var text = "{\n    \"Credentials\": {\n" + members.map { "        \(JSONText.quote($0.0)): \(JSONText.quote($0.1))" }.joined(separator: ",\n") + "\n    }"
+            if let user = assumedRoleUser {
+                text += ",\n    \"AssumedRoleUser\": {\n        \"AssumedRoleId\": \(JSONText.quote(user.assumedRoleId)),\n        \"Arn\": \(JSONText.quote(user.arn))\n    }"
+            }
+            return text + "\n}"
+        }
+    }
+}
+
+import RoleKitSigning
+
+enum ISO8601TimestampText {
+    static func format(_ date: Date) -> String { ISO8601Timestamp.format(date) }
+}
+
+/// POSIX shell single quoting.
+enum ShellQuote {
+    static func quote(_ text: String) -> String {
+        if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "+/=_.,:@-".contains($0) }), text.unicodeScalars.allSatisfy({ $0.value < 128 }) {
+            return text
+        }
+        return "'" + text.replacing("'", with: "'\\''") + "'"
+    }
+}
+
+/// Base credentials for STS commands: the environment for now (profiles arrive with the
+/// config-file work).
+enum BaseCredentials {
+    static func provider() throws -> EnvironmentCredentialProvider {
+        let environment = EnvironmentCredentialProvider()
+        guard environment.isConfigured else {
+            throw CredentialsError(.notFound, "no base credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)")
+        }
+        return environment
+    }
+}
+
+/// Reads an MFA code from the terminal.
+enum MFAPrompt {
+    static func ask(serial: String) throws -> String {
+        let passphrase = try TerminalPrompt.readSecret(prompt: "MFA code for \(serial): ")
+        return String(decoding: passphrase.bytes, as: UTF8.self).filter { !$0.isWhitespace }
+    }
+}

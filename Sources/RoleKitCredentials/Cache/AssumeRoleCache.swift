@@ -1,0 +1,118 @@
+import Crypto
+public import FoundationEssentials
+public import RoleKitServices
+import RoleKitSigning
+import RoleKitTransport
+import Synchronization
+
+/// A cached `AssumeRole` (or web identity) answer.
+public struct CachedRoleCredentials: Sendable, Hashable {
+    public var credentials: Credentials
+    public var assumedRoleUser: AssumedRoleUser?
+
+    public init(credentials: Credentials, assumedRoleUser: AssumedRoleUser? = nil) {
+        self.credentials = credentials
+        self.assumedRoleUser = assumedRoleUser
+    }
+}
+
+/// Where assume-role answers are kept between calls (and, for the file cache, between processes).
+public protocol AssumeRoleCache: Sendable {
+    func entry(forKey key: String) -> CachedRoleCredentials?
+    func store(_ entry: CachedRoleCredentials, forKey key: String) throws
+}
+
+/// An in-memory cache.
+public final class MemoryAssumeRoleCache: AssumeRoleCache {
+    private let entries = Mutex<[String: CachedRoleCredentials]>([:])
+    public init() {}
+    public func entry(forKey key: String) -> CachedRoleCredentials? { entries.withLock { $0[key] } }
+    public func store(_ entry: CachedRoleCredentials, forKey key: String) { entries.withLock { $0[key] = entry } }
+}
+
+/// The AWS CLI's JSON file cache (`~/.aws/cli/cache`): one `<key>.json` per set of AssumeRole
+/// arguments holding the whole response, written atomically (0600 in a 0700 folder). The AWS CLI
+/// and boto3 (with the CLI's cache) read RoleKit's entries and RoleKit reads theirs. A corrupt or
+/// unreadable entry is a miss, replaced by the next store.
+public struct JSONFileAssumeRoleCache: AssumeRoleCache {
+    public let directory: String
+
+    /// `~/.aws/cli/cache`.
+    public static var awsCLIDirectory: String {
+        (ProcessEnvironment.value("HOME") ?? "/tmp") + "/.aws/cli/cache"
+    }
+
+    public init(directory: String = JSONFileAssumeRoleCache.awsCLIDirectory) {
+        self.directory = directory
+    }
+
+    public func path(forKey key: String) -> String { directory + "/" + key + ".json" }
+
+    public func entry(forKey key: String) -> CachedRoleCredentials? {
+        guard let data = FileManager.default.contents(atPath: path(forKey: key)) else { return nil }
+        struct File: Decodable {
+            struct Creds: Decodable {
+                var AccessKeyId: String
+                var SecretAccessKey: String
+                var SessionToken: String?
+                var Expiration: String
+            }
+            struct User: Decodable {
+                var AssumedRoleId: String
+                var Arn: String
+            }
+            var Credentials: Creds
+            var AssumedRoleUser: User?
+        }
+        guard let file = try? JSONDecoder().decode(File.self, from: data), let expiration = ISO8601Timestamp.parse(file.Credentials.Expiration) else { return nil }
+        return CachedRoleCredentials(
+            credentials: Credentials(accessKeyId: file.Credentials.AccessKeyId, secretAccessKey: file.Credentials.SecretAccessKey, sessionToken: file.Credentials.SessionToken, expiration: expiration),
+            assumedRoleUser: file.AssumedRoleUser.map { AssumedRoleUser(assumedRoleId: $0.AssumedRoleId, arn: $0.Arn) }
+        )
+    }
+
+    public func store(_ entry: CachedRoleCredentials, forKey key: String) throws {
+        var credentials: [(String, String)] = [
+            ("AccessKeyId", entry.credentials.accessKeyId), ("SecretAccessKey", entry.credentials.secretAccessKey),
+        ]
+        if let token = entry.credentials.sessionToken { credentials.append(("SessionToken", token)) }
+        if let expiration = entry.credentials.expiration { credentials.append(("Expiration", ISO8601Timestamp.format(expiration))) }
+        var members = ["\"Credentials\": {" + credentials.map { "\(JSONText.quote($0.0)): \(JSONText.quote($0.1))" }.joined(separator: ", ") + "}"]
+        if let user = entry.assumedRoleUser {
+            members.append("\"AssumedRoleUser\": {\"AssumedRoleId\": \(JSONText.quote(user.assumedRoleId)), \"Arn\": \(JSONText.quote(user.arn))}")
+        }
+        try AtomicFile.write(Array(("{" + members.joined(separator: ", ") + "}").utf8), to: path(forKey: key))
+    }
+}
+
+/// Cache keys as botocore computes them (`_create_cache_key`).
+public enum AssumeRoleCacheKey {
+    /// The SHA-1 hex of `json.dumps(arguments, sort_keys=True)` over the AssumeRole arguments:
+    /// the session name only when it was configured (not generated), the policy parsed so its
+    /// keys sort, `TokenCode` never.
+    public static func botocore(_ input: AssumeRoleInput, sessionNameWasGenerated: Bool) -> String {
+        hash(arguments(input, sessionNameWasGenerated: sessionNameWasGenerated))
+    }
+
+    public static func arguments(_ input: AssumeRoleInput, sessionNameWasGenerated: Bool) -> PythonJSON {
+        var args: [String: PythonJSON] = ["RoleArn": .string(input.roleArn)]
+        if !sessionNameWasGenerated { args["RoleSessionName"] = .string(input.roleSessionName) }
+        if let value = input.externalId { args["ExternalId"] = .string(value) }
+        if let value = input.serialNumber { args["SerialNumber"] = .string(value) }
+        if let value = input.durationSeconds { args["DurationSeconds"] = .int(value) }
+        if let policy = input.policy { args["Policy"] = (try? PythonJSON.parse(policy.text)) ?? .string(policy.text) }
+        if !input.policyArns.isEmpty { args["PolicyArns"] = .array(input.policyArns.map { .object(["arn": .string($0)]) }) }
+        if !input.tags.isEmpty { args["Tags"] = .array(input.tags.map { .object(["Key": .string($0.key), "Value": .string($0.value)]) }) }
+        if !input.transitiveTagKeys.isEmpty { args["TransitiveTagKeys"] = .array(input.transitiveTagKeys.map { .string($0) }) }
+        if let value = input.sourceIdentity { args["SourceIdentity"] = .string(value) }
+        for (name, value) in input.additionalParameters { args[name] = .string(value) }
+        return .object(args)
+    }
+
+    public static func hash(_ arguments: PythonJSON) -> String {
+        Insecure.SHA1.hash(data: Array(arguments.dumps.utf8)).map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+    }
+}

@@ -1,0 +1,69 @@
+public import FoundationEssentials
+import RoleKitTransport
+
+/// A provider that knows a region (the default for clients and for roles assumed from it).
+public protocol RegionalCredentialProvider: CredentialProvider {
+    /// The current region, if the source has one.
+    var region: String? { get }
+}
+
+/// Fixed credentials (long-term keys, or a session you already hold).
+public struct StaticCredentialProvider: RegionalCredentialProvider {
+    public let fixed: Credentials
+    public let region: String?
+
+    public init(_ credentials: Credentials, region: String? = nil) {
+        self.fixed = credentials
+        self.region = region
+    }
+
+    public func credentials() async throws -> Credentials {
+        if let expiration = fixed.expiration, expiration <= Date() {
+            throw CredentialsError(.expired, "the credentials \(fixed.accessKeyId) expired at \(expiration)")
+        }
+        return fixed
+    }
+}
+
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (or `AWS_SECURITY_TOKEN`)
+/// and `AWS_CREDENTIAL_EXPIRATION`, read at each call as botocore does; region from
+/// `AWS_REGION`/`AWS_DEFAULT_REGION`.
+public struct EnvironmentCredentialProvider: RegionalCredentialProvider {
+    private let environment: @Sendable (String) -> String?
+
+    public init(environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+        self.environment = environment
+    }
+
+    public var region: String? {
+        [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
+    }
+
+    /// Whether the variables are set at all.
+    public var isConfigured: Bool { environment("AWS_ACCESS_KEY_ID")?.isEmpty == false }
+
+    public func credentials() async throws -> Credentials {
+        guard let id = environment("AWS_ACCESS_KEY_ID"), !id.isEmpty else {
+            throw CredentialsError(.notFound, "AWS_ACCESS_KEY_ID is not set")
+        }
+        guard let secret = environment("AWS_SECRET_ACCESS_KEY"), !secret.isEmpty else {
+            throw CredentialsError(.notFound, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
+        }
+        let token = [environment("AWS_SESSION_TOKEN"), environment("AWS_SECURITY_TOKEN")].compactMap { $0 }.first { !$0.isEmpty }
+        var expiration: Date?
+        if let text = environment("AWS_CREDENTIAL_EXPIRATION"), !text.isEmpty {
+            guard let date = ISO8601TimestampBridge.parse(text) else {
+                throw CredentialsError(.malformed, "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time")
+            }
+            guard date > Date() else { throw CredentialsError(.expired, "the credentials in the environment expired at \(text)") }
+            expiration = date
+        }
+        return Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token, expiration: expiration)
+    }
+}
+
+import RoleKitSigning
+
+enum ISO8601TimestampBridge {
+    static func parse(_ text: String) -> Date? { ISO8601Timestamp.parse(text) }
+}
