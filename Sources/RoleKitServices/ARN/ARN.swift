@@ -32,8 +32,8 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
         guard !parts[2].isEmpty, parts[2].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) else {
             throw ARNError(text: text, reason: "the service part \"\(parts[2])\" is empty or malformed")
         }
-        guard parts[4].isEmpty || (parts[4].count == 12 && parts[4].allSatisfy(\.isASCIIDigit)) else {
-            throw ARNError(text: text, reason: "the account id \"\(parts[4])\" must be 12 digits")
+        guard parts[4].isEmpty || parts[4] == "aws" || (parts[4].count == 12 && parts[4].allSatisfy(\.isASCIIDigit)) else {
+            throw ARNError(text: text, reason: "the account id \"\(parts[4])\" must be 12 digits (or aws, for AWS managed policies)")
         }
         guard !parts[5].isEmpty else {
             throw ARNError(text: text, reason: "the resource part is empty")

@@ -170,4 +170,9 @@ public struct CallerIdentity: Sendable, Hashable, Codable {
     public var account: String
     public var arn: String
     public var userId: String
+    public init(account: String, arn: String, userId: String) {
+        self.account = account
+        self.arn = arn
+        self.userId = userId
+    }
 }

@@ -1,0 +1,44 @@
+import Foundation
+
+/// `moto_server` (PyPI `moto[server]`) as a third-party STS on loopback.
+///
+/// `scripts/test` starts one and exports `ROLEKIT_MOTO_ENDPOINT`; when that is not set (a plain
+/// `swift test` after `scripts/setup-python.sh`), the first use starts `.venv/bin/moto_server` on
+/// a free port for this test process. A moto that cannot start is a test failure, never a skip.
+public enum MotoServer {
+    public static let endpoint: URL = {
+        if let value = ProcessInfo.processInfo.environment["ROLEKIT_MOTO_ENDPOINT"], let url = URL(string: value) { return url }
+        do {
+            return try start()
+        } catch {
+            fatalError("could not start moto_server (run scripts/setup-python.sh first): \(error)")
+        }
+    }()
+
+    private static func start() throws -> URL {
+        let binary = TestEnvironment.repositoryRoot.appendingPathComponent(".venv/bin/moto_server").path
+        let port = try Subprocess.run([TestEnvironment.python, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
+        guard port.status == 0, let number = Int(port.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CocoaError(.executableNotLoadable)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-H", "127.0.0.1", "-p", String(number)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let url = URL(string: "http://127.0.0.1:\(number)")!
+        // Wait until it answers (at most 30 s); it is killed when the test process exits.
+        for _ in 0..<300 {
+            if let _ = try? Data(contentsOf: url.appendingPathComponent("moto-api/")) { break }
+            guard process.isRunning else { throw CocoaError(.executableLoad) }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        motoProcessID = process.processIdentifier
+        atexit { if motoProcessID > 0 { kill(motoProcessID, SIGKILL) } }
+        return url
+    }
+}
+
+/// Set once, before `atexit` can run; read only by the exit handler.
+nonisolated(unsafe) private var motoProcessID: Int32 = 0
