@@ -77,6 +77,10 @@ public struct JSONFileAssumeRoleCache: AssumeRoleCache {
         ]
         if let token = entry.credentials.sessionToken { credentials.append(("SessionToken", token)) }
         if let expiration = entry.credentials.expiration { credentials.append(("Expiration", ISO8601Timestamp.format(expiration))) }
+        // botocore stores the account of the assumed role next to the keys.
+        if let account = entry.assumedRoleUser.flatMap({ try? ARN(parsing: $0.arn) })?.accountId, !account.isEmpty {
+            credentials.append(("AccountId", account))
+        }
         var members = ["\"Credentials\": {" + credentials.map { "\(JSONText.quote($0.0)): \(JSONText.quote($0.1))" }.joined(separator: ", ") + "}"]
         if let user = entry.assumedRoleUser {
             members.append("\"AssumedRoleUser\": {\"AssumedRoleId\": \(JSONText.quote(user.assumedRoleId)), \"Arn\": \(JSONText.quote(user.arn))}")

@@ -80,6 +80,33 @@ struct MotoIntegrationTests {
         }
     }
 
+    @Test func webIdentityProviderReadsTheTokenFileAtEachRefresh() async throws {
+        let file = NSTemporaryDirectory() + "rolekit-web-token-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvbmUifQ.c2ln\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let environment = ["AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web", "AWS_WEB_IDENTITY_TOKEN_FILE": file, "AWS_ROLE_SESSION_NAME": "pod-1", "AWS_REGION": "eu-west-1"]
+        var configuration = try #require(WebIdentityCredentialProvider.Configuration.fromEnvironment { environment[$0] })
+        #expect(configuration.region == "eu-west-1")
+        configuration.endpoint = MotoServer.endpoint
+        try await withTransport { transport in
+            let clock = ManualWallClock(Date())
+            let provider = try WebIdentityCredentialProvider(configuration: configuration, transport: transport, clock: clock)
+            let first = try await provider.credentials()
+            #expect(first.accessKeyId.hasPrefix("ASIA"))
+            #expect(try await provider.credentials() == first)
+            // Expired: the next call reads the (rotated) file and calls STS again.
+            clock.advance(by: 3 * 3600)
+            try "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0d28ifQ.c2ln".write(toFile: file, atomically: true, encoding: .utf8)
+            let second = try await provider.credentials()
+            #expect(second.accessKeyId != first.accessKeyId)
+            // A missing file is a clear configuration error.
+            try FileManager.default.removeItem(atPath: file)
+            clock.advance(by: 3 * 3600)
+            let error = await #expect(throws: STSError.self) { try await provider.credentials() }
+            #expect(error?.code == .configuration)
+        }
+    }
+
     @Test func cliAgainstMotoThroughEnvironmentEndpoint() async throws {
         let environment = [
             "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
@@ -109,6 +136,19 @@ struct MotoIntegrationTests {
         let process = try await Subprocess.rolekitAsync(["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/one", "--output", "process"], environment: environment)
         #expect(process.status == 0, "\(process.stderr)")
         #expect(process.stdoutText.hasPrefix("{\"Version\":1,\"AccessKeyId\":\"ASIA"))
+
+        // --cache: the second run is answered from the AWS CLI cache (moto would issue new keys).
+        let cacheDirectory = NSTemporaryDirectory() + "rolekit-cli-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: cacheDirectory) }
+        let cached = ["assume-role", "--role-arn", "arn:aws:iam::123456789012:role/one", "--external-id", "ext-1", "--cache", "--cache-dir", cacheDirectory]
+        let firstCached = try await Subprocess.rolekitAsync(cached, environment: environment)
+        let secondCached = try await Subprocess.rolekitAsync(cached, environment: environment)
+        #expect(firstCached.status == 0 && secondCached.status == 0, "\(firstCached.stderr)\(secondCached.stderr)")
+        #expect(firstCached.stdout == secondCached.stdout)
+        #expect(firstCached.stdoutText.contains("\"AssumedRoleUser\""))
+        let files = try FileManager.default.contentsOfDirectory(atPath: cacheDirectory)
+        #expect(files.count == 1)
+        #expect(try FileManager.default.attributesOfItem(atPath: cacheDirectory + "/" + files[0])[.posixPermissions] as? Int == 0o600)
 
         let token = try await Subprocess.rolekitAsync(["session-token", "--serial-number", "arn:aws:iam::123456789012:mfa/alice", "--token-code", "123456", "--output", "process"], environment: environment)
         #expect(token.status == 0, "\(token.stderr)")
