@@ -59,8 +59,21 @@ public enum JSONText {
 /// An error of the credentials layer.
 public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        fileprivate enum Backing: String, Hashable, Sendable { case malformed, expired, io, notFound, mfaCodeRequired }
+        fileprivate enum Backing: String, Hashable, Sendable {
+            case malformed, expired, io, notFound, mfaCodeRequired
+            case profileNotFound, invalidConfiguration, infiniteLoop, partialCredentials, processFailed
+        }
         fileprivate let backing: Backing
+        /// The named profile is in neither file (botocore: `ProfileNotFound`).
+        public static let profileNotFound = Code(backing: .profileNotFound)
+        /// A profile's settings contradict each other or name what does not exist (`InvalidConfigError`).
+        public static let invalidConfiguration = Code(backing: .invalidConfiguration)
+        /// `source_profile` references form a loop (`InfiniteLoopConfigError`).
+        public static let infiniteLoop = Code(backing: .infiniteLoop)
+        /// Some keys are set but not all (`PartialCredentialsError`).
+        public static let partialCredentials = Code(backing: .partialCredentials)
+        /// `credential_process` failed (`CredentialRetrievalError`).
+        public static let processFailed = Code(backing: .processFailed)
         /// No credentials where the provider looks.
         public static let notFound = Code(backing: .notFound)
         /// A refresh needs a new MFA code and none can be had.

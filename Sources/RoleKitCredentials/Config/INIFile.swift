@@ -1,0 +1,131 @@
+public import FoundationEssentials
+
+/// An INI file read as botocore reads `~/.aws/config` and `~/.aws/credentials` (Python's
+/// `RawConfigParser`): `#`/`;` full-line comments, option names lowercased, values stripped,
+/// indented lines continuing the previous value (which makes nested sub-sections such as
+/// `s3 =` followed by indented `key = value` lines), CRLF and a UTF-8 BOM accepted. Inline
+/// comments are part of the value, as in botocore. A duplicate section or option is an error,
+/// as in botocore.
+public struct INIFile: Sendable, Hashable {
+    /// A value: plain text, or a nested sub-section.
+    public enum Value: Sendable, Hashable {
+        case text(String)
+        case nested([String: String])
+
+        public var text: String? {
+            if case .text(let value) = self { return value }
+            return nil
+        }
+    }
+
+    /// Sections in file order, each with its options.
+    public var sections: [(name: String, values: [String: Value])]
+
+    public static func == (lhs: INIFile, rhs: INIFile) -> Bool {
+        lhs.sections.map(\.name) == rhs.sections.map(\.name) && zip(lhs.sections, rhs.sections).allSatisfy { $0.values == $1.values }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for section in sections { hasher.combine(section.name) }
+    }
+
+    public subscript(section: String) -> [String: Value]? {
+        sections.first { $0.name == section }?.values
+    }
+
+    /// Parses `text`; `path` is only for messages.
+    public static func parse(_ text: String, path: String = "<config>") throws(CredentialsError) -> INIFile {
+        var body = Substring(text)
+        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+        var sections: [(name: String, values: [String: Value])] = []
+        var rawValues: [String: String] = [:]
+        var optionOrder: [String] = []
+        var currentSection: String?
+        var currentOption: String?
+        var currentIndent = 0
+
+        func finishSection() {
+            guard let name = currentSection else { return }
+            var values: [String: Value] = [:]
+            for option in optionOrder {
+                let raw = rawValues[option] ?? ""
+                values[option] = raw.hasPrefix("\n") ? .nested(parseNested(raw)) : .text(raw)
+            }
+            sections.append((name, values))
+        }
+
+        for (index, rawLine) in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).enumerated() {
+            let line = String(rawLine)
+            let lineNumber = index + 1
+            let stripped = line.trimmingWhitespace()
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            if stripped.isEmpty {
+                // A blank line inside a value keeps the value going in Python; trailing blanks
+                // are stripped at the end, so it can be ignored here.
+                continue
+            }
+            if stripped.hasPrefix("#") || stripped.hasPrefix(";") {
+                if indent > 0, currentOption != nil, indent > currentIndent {
+                    // An indented comment line inside a continuation is skipped, like Python.
+                    continue
+                }
+                continue
+            }
+            if let option = currentOption, indent > currentIndent {
+                rawValues[option, default: ""] += "\n" + stripped
+                continue
+            }
+            if stripped.hasPrefix("["), stripped.hasSuffix("]") {
+                let name = String(stripped.dropFirst().dropLast())
+                finishSection()
+                if sections.contains(where: { $0.name == name }) {
+                    throw CredentialsError(.malformed, "\(path) line \(lineNumber): section [\(name)] appears twice")
+                }
+                currentSection = name
+                rawValues = [:]
+                optionOrder = []
+                currentOption = nil
+                continue
+            }
+            guard currentSection != nil else {
+                throw CredentialsError(.malformed, "\(path) line \(lineNumber): a setting before any [section] header")
+            }
+            guard let separator = stripped.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw CredentialsError(.malformed, "\(path) line \(lineNumber): expected \"name = value\"")
+            }
+            let name = String(stripped[..<separator]).trimmingWhitespace().lowercased()
+            let value = String(stripped[stripped.index(after: separator)...]).trimmingWhitespace()
+            guard !name.isEmpty else { throw CredentialsError(.malformed, "\(path) line \(lineNumber): a setting without a name") }
+            if rawValues[name] != nil {
+                throw CredentialsError(.malformed, "\(path) line \(lineNumber): \(name) is set twice in [\(currentSection!)]")
+            }
+            rawValues[name] = value
+            optionOrder.append(name)
+            currentOption = name
+            currentIndent = indent
+        }
+        finishSection()
+        return INIFile(sections: sections)
+    }
+
+    /// botocore's `_parse_nested`: `key = value` lines, names lowercased.
+    static func parseNested(_ raw: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in raw.split(separator: "\n") {
+            guard let separator = line.firstIndex(of: "=") else { continue }
+            let name = String(line[..<separator]).trimmingWhitespace().lowercased()
+            let value = String(line[line.index(after: separator)...]).trimmingWhitespace()
+            result[name] = value
+        }
+        return result
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return String(slice)
+    }
+}

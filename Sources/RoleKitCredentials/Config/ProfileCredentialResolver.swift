@@ -1,0 +1,147 @@
+public import FoundationEssentials
+public import RoleKitServices
+public import RoleKitTransport
+
+/// Resolves a profile of the shared files to a provider, in botocore's order and with its
+/// rules: assume-role (`role_arn` with `source_profile` at any depth, loops refused, or
+/// `credential_source`), web identity, static keys from the credentials file, `credential_process`,
+/// static keys from the config file.
+public struct ProfileCredentialResolver: Sendable {
+    /// The provider and botocore's name for the method (`assume-role`, `shared-credentials-file`, …).
+    public struct Resolution: Sendable {
+        public var provider: any CredentialProvider
+        public var method: String
+        public var region: String?
+    }
+
+    public let configuration: SharedConfiguration
+    public let transport: HTTPTransport
+    public let cache: (any AssumeRoleCache)?
+    private let environment: @Sendable (String) -> String?
+
+    public init(configuration: SharedConfiguration, transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+        self.configuration = configuration
+        self.transport = transport
+        self.cache = cache
+        self.environment = environment
+    }
+
+    /// The provider for `name`, or `nil` when the profile exists but configures no credentials.
+    /// - Throws: ``CredentialsError`` (`profileNotFound`, `invalidConfiguration`, `infiniteLoop`,
+    ///   `partialCredentials`) or ``RoleKitServices/STSError`` for invalid role settings.
+    public func resolve(profile name: String) throws -> Resolution? {
+        guard let profile = configuration.profiles[name] else {
+            throw CredentialsError(.profileNotFound, "the config profile (\(name)) could not be found in \(configuration.configPath) or \(configuration.credentialsPath)")
+        }
+        var visited: [String] = []
+        return try resolve(profile, visited: &visited, top: true)
+    }
+
+    private func region(of profile: SharedConfiguration.Profile) -> String? {
+        [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION"), profile["region"]].compactMap { $0 }.first { !$0.isEmpty }
+    }
+
+    private func resolve(_ profile: SharedConfiguration.Profile, visited: inout [String], top: Bool) throws -> Resolution? {
+        visited.append(profile.name)
+        if profile["role_arn"] != nil && profile["web_identity_token_file"] == nil {
+            // As botocore: in a source profile, static keys win over its own role_arn.
+            if top || !hasStaticKeys(profile) {
+                return try assumeRole(profile, visited: &visited)
+            }
+        }
+        if let file = profile["web_identity_token_file"], let role = profile["role_arn"] {
+            let provider = try WebIdentityCredentialProvider(
+                configuration: .init(roleArn: role, tokenFile: file, roleSessionName: profile["role_session_name"], region: region(of: profile)),
+                transport: transport
+            )
+            return Resolution(provider: provider, method: "assume-role-with-web-identity", region: region(of: profile))
+        }
+        if let keys = try staticKeys(profile.credentialsFileValues, profile: profile.name, file: configuration.credentialsPath) {
+            return Resolution(provider: StaticCredentialProvider(keys, region: region(of: profile)), method: "shared-credentials-file", region: region(of: profile))
+        }
+        if let command = profile["credential_process"], !command.isEmpty {
+            return Resolution(provider: ProcessCredentialProvider(command: command), method: "custom-process", region: region(of: profile))
+        }
+        if let keys = try staticKeys(profile.configFileValues, profile: profile.name, file: configuration.configPath) {
+            return Resolution(provider: StaticCredentialProvider(keys, region: region(of: profile)), method: "config-file", region: region(of: profile))
+        }
+        return nil
+    }
+
+    private func hasStaticKeys(_ profile: SharedConfiguration.Profile) -> Bool {
+        profile["aws_access_key_id"] != nil && profile["aws_secret_access_key"] != nil
+    }
+
+    private func staticKeys(_ values: [String: INIFile.Value], profile: String, file: String) throws(CredentialsError) -> Credentials? {
+        let id = values["aws_access_key_id"]?.text
+        let secret = values["aws_secret_access_key"]?.text
+        if id == nil && secret == nil { return nil }
+        guard let id, let secret else {
+            throw CredentialsError(.partialCredentials, "profile \(profile) in \(file) sets \(id == nil ? "aws_secret_access_key" : "aws_access_key_id") but not \(id == nil ? "aws_access_key_id" : "aws_secret_access_key")")
+        }
+        let token = values["aws_session_token"]?.text ?? values["aws_security_token"]?.text
+        return Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token)
+    }
+
+    private func assumeRole(_ profile: SharedConfiguration.Profile, visited: inout [String]) throws -> Resolution {
+        let roleArn = profile["role_arn"]!
+        let sourceProfile = profile["source_profile"]
+        let credentialSource = profile["credential_source"]
+        let parent: any CredentialProvider
+        switch (sourceProfile, credentialSource) {
+        case (.some, .some):
+            throw CredentialsError(.invalidConfiguration, "profile \(profile.name) sets both source_profile and credential_source; keep one")
+        case (nil, nil):
+            throw CredentialsError(.partialCredentials, "profile \(profile.name) has role_arn but neither source_profile nor credential_source")
+        case (nil, .some(let source)):
+            switch source {
+            case "Environment":
+                parent = EnvironmentCredentialProvider(environment: environment)
+            case "Ec2InstanceMetadata", "EcsContainer":
+                throw CredentialsError(.invalidConfiguration, "profile \(profile.name): credential_source \(source) is not supported yet; use Environment or source_profile")
+            default:
+                throw CredentialsError(.invalidConfiguration, "profile \(profile.name): credential_source \(source) must be Environment, Ec2InstanceMetadata or EcsContainer")
+            }
+        case (.some(let sourceName), nil):
+            guard let source = configuration.profiles[sourceName] else {
+                throw CredentialsError(.invalidConfiguration, "source_profile \(sourceName) referenced from profile \(profile.name) does not exist")
+            }
+            if visited.contains(sourceName) {
+                // A profile may name itself to use its own static keys; anything else is a loop.
+                guard sourceName == profile.name, hasStaticKeys(source) else {
+                    throw CredentialsError(.infiniteLoop, "source_profile loop: \((visited + [sourceName]).joined(separator: " -> "))")
+                }
+                guard let keys = try staticKeys(source.values, profile: sourceName, file: configuration.credentialsPath) else {
+                    throw CredentialsError(.partialCredentials, "profile \(sourceName) has no keys")
+                }
+                parent = StaticCredentialProvider(keys, region: region(of: source))
+            } else {
+                guard let resolution = try resolve(source, visited: &visited, top: false) else {
+                    throw CredentialsError(.partialCredentials, "source_profile \(sourceName) (for \(profile.name)) configures no credentials")
+                }
+                parent = resolution.provider
+            }
+        }
+        var mfa: AssumeRoleCredentialProvider.MFA?
+        if let serial = profile["mfa_serial"] {
+            mfa = .init(serialNumber: serial, tokenCode: .provider { serial in
+                throw STSError(.mfaCodeRequired, "profile \(profile.name) needs an MFA code for \(serial); this caller cannot ask for one (use rolekit session-token or a terminal)")
+            })
+        }
+        let duration = profile["duration_seconds"].flatMap { Int($0) }
+        if profile["duration_seconds"] != nil && duration == nil {
+            throw CredentialsError(.invalidConfiguration, "profile \(profile.name): duration_seconds must be a number of seconds")
+        }
+        let region = region(of: profile)
+        let provider = try AssumeRoleCredentialProvider(
+            parent: parent,
+            configuration: .init(
+                roleArn: roleArn, roleSessionName: profile["role_session_name"], durationSeconds: duration, externalId: profile["external_id"],
+                mfa: mfa, region: region.map { .explicit($0) } ?? .inherit
+            ),
+            transport: transport,
+            cache: cache
+        )
+        return Resolution(provider: provider, method: "assume-role", region: region)
+    }
+}

@@ -1,0 +1,123 @@
+public import FoundationEssentials
+import RoleKitIdentity
+import RoleKitTransport
+
+/// `~/.aws/config` and `~/.aws/credentials` merged as botocore merges them: config sections
+/// `[default]` and `[profile NAME]`, credentials sections `[NAME]`, credentials-file values
+/// overriding config values of the same profile.
+public struct SharedConfiguration: Sendable {
+    /// One profile's settings, with where its static keys came from.
+    public struct Profile: Sendable, Hashable {
+        public var name: String
+        public var values: [String: INIFile.Value]
+        /// Settings from the credentials file only.
+        public var credentialsFileValues: [String: INIFile.Value]
+        /// Settings from the config file only.
+        public var configFileValues: [String: INIFile.Value]
+
+        public subscript(_ key: String) -> String? { values[key]?.text }
+    }
+
+    public var configPath: String
+    public var credentialsPath: String
+    public var profiles: [String: Profile]
+
+    /// Paths from `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` or the defaults, `~` expanded.
+    public static func load(
+        configPath: String? = nil,
+        credentialsPath: String? = nil,
+        environment: (String) -> String? = ProcessEnvironment.value
+    ) throws(CredentialsError) -> SharedConfiguration {
+        let home = environment("HOME") ?? "/"
+        func expand(_ path: String) -> String {
+            if path == "~" { return home }
+            if path.hasPrefix("~/") { return home + path.dropFirst(1) }
+            return path
+        }
+        let config = expand(configPath ?? environment("AWS_CONFIG_FILE").flatMap { $0.isEmpty ? nil : $0 } ?? "~/.aws/config")
+        let credentials = expand(credentialsPath ?? environment("AWS_SHARED_CREDENTIALS_FILE").flatMap { $0.isEmpty ? nil : $0 } ?? "~/.aws/credentials")
+        var profiles: [String: Profile] = [:]
+        if let text = try read(config) {
+            for (name, values) in try INIFile.parse(text, path: config).sections {
+                guard let profile = profileName(configSection: name) else { continue }
+                profiles[profile, default: Profile(name: profile, values: [:], credentialsFileValues: [:], configFileValues: [:])].configFileValues.merge(values) { $1 }
+                profiles[profile]!.values.merge(values) { $1 }
+            }
+        }
+        if let text = try read(credentials) {
+            for (name, values) in try INIFile.parse(text, path: credentials).sections {
+                profiles[name, default: Profile(name: name, values: [:], credentialsFileValues: [:], configFileValues: [:])].credentialsFileValues.merge(values) { $1 }
+                profiles[name]!.values.merge(values) { $1 }
+            }
+        }
+        return SharedConfiguration(configPath: config, credentialsPath: credentials, profiles: profiles)
+    }
+
+    /// `default` → `default`; `profile NAME` (shell-quoted, as botocore splits it) → `NAME`;
+    /// anything else (`sso-session`, `services`, `profilex`) is not a profile.
+    static func profileName(configSection section: String) -> String? {
+        if section == "default" { return "default" }
+        guard section.hasPrefix("profile") else { return nil }
+        guard let parts = ShellWords.split(section), parts.count == 2, parts[0] == "profile" else { return nil }
+        return parts[1]
+    }
+
+    private static func read(_ path: String) throws(CredentialsError) -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CredentialsError(.io, "cannot read \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// POSIX shell word splitting as Python's `shlex.split` does it (quotes and backslashes; no
+/// expansion). `nil` for an unterminated quote.
+public enum ShellWords {
+    public static func split(_ text: String) -> [String]? {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var iterator = Array(text).makeIterator()
+        while let character = iterator.next() {
+            switch character {
+            case "'":
+                inWord = true
+                var closed = false
+                while let next = iterator.next() {
+                    if next == "'" { closed = true; break }
+                    current.append(next)
+                }
+                if !closed { return nil }
+            case "\"":
+                inWord = true
+                var closed = false
+                while let next = iterator.next() {
+                    if next == "\"" { closed = true; break }
+                    if next == "\\" {
+                        guard let escaped = iterator.next() else { return nil }
+                        if escaped == "\"" || escaped == "\\" || escaped == "$" || escaped == "`" { current.append(escaped) } else { current.append("\\"); current.append(escaped) }
+                        continue
+                    }
+                    current.append(next)
+                }
+                if !closed { return nil }
+            case "\\":
+                guard let escaped = iterator.next() else { return nil }
+                inWord = true
+                current.append(escaped)
+            case let c where c.isWhitespace:
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
+            default:
+                inWord = true
+                current.append(character)
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}

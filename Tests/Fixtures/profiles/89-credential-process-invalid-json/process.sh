@@ -1,0 +1,3 @@
+#!/bin/sh
+# credential_process helper: prints text, not JSON.
+echo 'AccessKeyId=AKIAEXAMPLE SecretAccessKey=nope'

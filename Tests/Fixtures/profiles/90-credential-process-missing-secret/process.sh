@@ -1,0 +1,8 @@
+#!/bin/sh
+# credential_process helper: leaves out SecretAccessKey.
+cat <<'EOF'
+{
+  "Version": 1,
+  "AccessKeyId": "AKIAPROC89EXAMPLEKEY"
+}
+EOF

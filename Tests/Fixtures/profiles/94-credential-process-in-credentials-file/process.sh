@@ -1,0 +1,9 @@
+#!/bin/sh
+# credential_process helper: prints fixed credentials (fixture, not real keys).
+cat <<'EOF'
+{
+  "Version": 1,
+  "AccessKeyId": "AKIAPROC93EXAMPLEKEY",
+  "SecretAccessKey": "proc93/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
+}
+EOF
