@@ -10,6 +10,8 @@ RoleKit's profile tests (the corpus is Tests/Fixtures/profiles/, described in it
       -> one such line per case folder (every subfolder holding a case.json, in sorted order),
          each with an added "case" member (the folder's name).
 
+(`--child STAGED_DIR MOTO_ENDPOINT PROFILE_JSON` is internal: the child process described below.)
+
 MOTO_ENDPOINT is a running moto_server (e.g. http://127.0.0.1:5000): every STS call goes there.
 
 Fields:
@@ -53,6 +55,7 @@ The harness (what a consumer such as a Swift test must reproduce to compare like
 Exit status: 0 when every case produced a line (whatever botocore decided), non-zero when the
 harness itself failed.
 """
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -65,6 +68,7 @@ CASE_PLACEHOLDER = "${CASE}"
 FILES_WITH_PLACEHOLDERS = ("config", "credentials")
 STS_METHODS = ("assume-role", "assume-role-with-web-identity")
 CHILD_TIMEOUT_SECONDS = 60
+ALL_CASES_PARALLELISM = 4  # children at once in --all mode
 
 
 # --- harness (parent process) ------------------------------------------------------------------
@@ -174,10 +178,14 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[0] == "--all":
         _, corpus_dir, moto_endpoint = argv
-        for case_dir in case_dirs(corpus_dir):
-            line = {"case": os.path.basename(case_dir)}
-            line.update(resolve_case(case_dir, moto_endpoint))
-            print(json.dumps(line), flush=True)
+        dirs = case_dirs(corpus_dir)
+        # Each case is its own child process and temporary directory, so a few run at once; the
+        # lines still come out in sorted order.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=ALL_CASES_PARALLELISM) as pool:
+            for case_dir, result in zip(dirs, pool.map(lambda d: resolve_case(d, moto_endpoint), dirs)):
+                line = {"case": os.path.basename(case_dir)}
+                line.update(result)
+                print(json.dumps(line), flush=True)
         return 0
     if len(argv) == 2 and not argv[0].startswith("-"):
         print(json.dumps(resolve_case(argv[0], argv[1])))

@@ -3,9 +3,9 @@ public import FoundationEssentials
 /// An INI file read as botocore reads `~/.aws/config` and `~/.aws/credentials` (Python's
 /// `RawConfigParser`): `#`/`;` full-line comments, option names lowercased, values stripped,
 /// indented lines continuing the previous value (which makes nested sub-sections such as
-/// `s3 =` followed by indented `key = value` lines), CRLF and a UTF-8 BOM accepted. Inline
-/// comments are part of the value, as in botocore. A duplicate section or option is an error,
-/// as in botocore.
+/// `s3 =` followed by indented `key = value` lines), CRLF accepted. Inline comments are part of
+/// the value, as in botocore. A duplicate section or option, or a UTF-8 byte order mark, is an
+/// error, as in botocore (which then fails the whole file).
 public struct INIFile: Sendable, Hashable {
     /// A value: plain text, or a nested sub-section.
     public enum Value: Sendable, Hashable {
@@ -35,8 +35,10 @@ public struct INIFile: Sendable, Hashable {
 
     /// Parses `text`; `path` is only for messages.
     public static func parse(_ text: String, path: String = "<config>") throws(CredentialsError) -> INIFile {
-        var body = Substring(text)
-        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+        let body = Substring(text)
+        if body.hasPrefix("\u{FEFF}") {
+            throw CredentialsError(.malformed, "\(path) starts with a UTF-8 byte order mark, which the AWS CLI and SDKs cannot read; save it as UTF-8 without BOM")
+        }
         var sections: [(name: String, values: [String: Value])] = []
         var rawValues: [String: String] = [:]
         var optionOrder: [String] = []

@@ -35,8 +35,10 @@ public final class ProcessCredentialProvider: CredentialProvider {
             return try Credentials(credentialProcessJSON: output)
         } catch let error as CredentialsError {
             throw CredentialsError(.processFailed, "credential_process \(arguments[0]): \(error.message)")
+        } catch DecodingError.dataCorrupted {
+            throw CredentialsError(.processFailed, "credential_process \(arguments[0]) printed output that is not JSON")
         } catch {
-            throw CredentialsError(.processFailed, "credential_process \(arguments[0]) did not print credential_process JSON (Version, AccessKeyId, SecretAccessKey)")
+            throw CredentialsError(.processFailed, "credential_process \(arguments[0]) did not print the credential_process fields (Version 1, AccessKeyId, SecretAccessKey as strings)")
         }
     }
 

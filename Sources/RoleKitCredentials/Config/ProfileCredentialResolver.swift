@@ -37,6 +37,13 @@ public struct ProfileCredentialResolver: Sendable {
         return try resolve(profile, visited: &visited, top: true)
     }
 
+    /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` from this resolver's environment (which may
+    /// not be the process's).
+    var stsEndpoint: URL? {
+        guard environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true" else { return nil }
+        return [environment("AWS_ENDPOINT_URL_STS"), environment("AWS_ENDPOINT_URL")].compactMap { $0 }.first { !$0.isEmpty }.flatMap { URL(string: $0) }
+    }
+
     private func region(of profile: SharedConfiguration.Profile) -> String? {
         [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION"), profile["region"]].compactMap { $0 }.first { !$0.isEmpty }
     }
@@ -51,7 +58,7 @@ public struct ProfileCredentialResolver: Sendable {
         }
         if let file = profile["web_identity_token_file"], let role = profile["role_arn"] {
             let provider = try WebIdentityCredentialProvider(
-                configuration: .init(roleArn: role, tokenFile: file, roleSessionName: profile["role_session_name"], region: region(of: profile)),
+                configuration: .init(roleArn: role, tokenFile: file, roleSessionName: profile["role_session_name"], region: region(of: profile), endpoint: stsEndpoint),
                 transport: transport
             )
             return Resolution(provider: provider, method: "assume-role-with-web-identity", region: region(of: profile))
@@ -73,14 +80,14 @@ public struct ProfileCredentialResolver: Sendable {
     }
 
     private func staticKeys(_ values: [String: INIFile.Value], profile: String, file: String) throws(CredentialsError) -> Credentials? {
-        let id = values["aws_access_key_id"]?.text
-        let secret = values["aws_secret_access_key"]?.text
-        if id == nil && secret == nil { return nil }
-        guard let id, let secret else {
-            throw CredentialsError(.partialCredentials, "profile \(profile) in \(file) sets \(id == nil ? "aws_secret_access_key" : "aws_access_key_id") but not \(id == nil ? "aws_access_key_id" : "aws_secret_access_key")")
+        // As botocore: the key id decides whether the profile has keys; then the secret must be there.
+        guard let id = values["aws_access_key_id"]?.text else { return nil }
+        guard let secret = values["aws_secret_access_key"]?.text else {
+            throw CredentialsError(.partialCredentials, "profile \(profile) in \(file) sets aws_access_key_id but not aws_secret_access_key")
         }
-        let token = values["aws_session_token"]?.text ?? values["aws_security_token"]?.text
-        return Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token)
+        // botocore looks at aws_security_token first; an empty one means no token.
+        let token = values["aws_security_token"]?.text ?? values["aws_session_token"]?.text
+        return Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token?.isEmpty == false ? token : nil)
     }
 
     private func assumeRole(_ profile: SharedConfiguration.Profile, visited: inout [String]) throws -> Resolution {
@@ -96,9 +103,13 @@ public struct ProfileCredentialResolver: Sendable {
         case (nil, .some(let source)):
             switch source {
             case "Environment":
-                parent = EnvironmentCredentialProvider(environment: environment)
+                let env = EnvironmentCredentialProvider(environment: environment)
+                guard env.isConfigured, environment("AWS_SECRET_ACCESS_KEY")?.isEmpty == false else {
+                    throw CredentialsError(.retrievalFailed, "profile \(profile.name): credential_source Environment, but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set")
+                }
+                parent = env
             case "Ec2InstanceMetadata", "EcsContainer":
-                throw CredentialsError(.invalidConfiguration, "profile \(profile.name): credential_source \(source) is not supported yet; use Environment or source_profile")
+                throw CredentialsError(.retrievalFailed, "profile \(profile.name): credential_source \(source) is not supported yet; use Environment or source_profile")
             default:
                 throw CredentialsError(.invalidConfiguration, "profile \(profile.name): credential_source \(source) must be Environment, Ec2InstanceMetadata or EcsContainer")
             }
@@ -117,7 +128,7 @@ public struct ProfileCredentialResolver: Sendable {
                 parent = StaticCredentialProvider(keys, region: region(of: source))
             } else {
                 guard let resolution = try resolve(source, visited: &visited, top: false) else {
-                    throw CredentialsError(.partialCredentials, "source_profile \(sourceName) (for \(profile.name)) configures no credentials")
+                    throw CredentialsError(.invalidConfiguration, "source_profile \(sourceName) (for \(profile.name)) configures no credentials")
                 }
                 parent = resolution.provider
             }
@@ -137,7 +148,7 @@ public struct ProfileCredentialResolver: Sendable {
             parent: parent,
             configuration: .init(
                 roleArn: roleArn, roleSessionName: profile["role_session_name"], durationSeconds: duration, externalId: profile["external_id"],
-                mfa: mfa, region: region.map { .explicit($0) } ?? .inherit
+                mfa: mfa, region: region.map { .explicit($0) } ?? .inherit, endpoint: stsEndpoint
             ),
             transport: transport,
             cache: cache

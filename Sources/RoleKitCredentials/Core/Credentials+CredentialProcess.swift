@@ -61,7 +61,7 @@ public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertib
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Backing: String, Hashable, Sendable {
             case malformed, expired, io, notFound, mfaCodeRequired
-            case profileNotFound, invalidConfiguration, infiniteLoop, partialCredentials, processFailed
+            case profileNotFound, invalidConfiguration, infiniteLoop, partialCredentials, processFailed, retrievalFailed
         }
         fileprivate let backing: Backing
         /// The named profile is in neither file (botocore: `ProfileNotFound`).
@@ -74,6 +74,8 @@ public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertib
         public static let partialCredentials = Code(backing: .partialCredentials)
         /// `credential_process` failed (`CredentialRetrievalError`).
         public static let processFailed = Code(backing: .processFailed)
+        /// A configured source could not deliver (`CredentialRetrievalError`).
+        public static let retrievalFailed = Code(backing: .retrievalFailed)
         /// No credentials where the provider looks.
         public static let notFound = Code(backing: .notFound)
         /// A refresh needs a new MFA code and none can be had.

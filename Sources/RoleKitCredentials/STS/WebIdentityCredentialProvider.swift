@@ -56,10 +56,10 @@ public final class WebIdentityCredentialProvider: RegionalCredentialProvider {
             do {
                 bytes = try SecureFileReader.readFile(SecureFileReader.expandTilde(configuration.tokenFile), what: "web identity token")
             } catch {
-                throw STSError(.configuration, "cannot read the web identity token file: \(error)")
+                throw CredentialsError(.io, "cannot read the web identity token file: \(error)")
             }
             let token = String(String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace })
-            guard !token.isEmpty else { throw STSError(.configuration, "the web identity token file \(configuration.tokenFile) is empty") }
+            guard !token.isEmpty else { throw CredentialsError(.io, "the web identity token file \(configuration.tokenFile) is empty") }
             let client = STSClient(transport: transport, region: region, endpoint: configuration.endpoint)
             let output = try await client.assumeRoleWithWebIdentity(.init(roleArn: configuration.roleArn, roleSessionName: sessionName, webIdentityToken: token, durationSeconds: configuration.durationSeconds))
             return Credentials(output.credentials)

@@ -3,7 +3,7 @@
 cat <<'EOF'
 {
   "Version": 1,
-  "AccessKeyId": "AKIAPROC69EXAMPLEKEY",
-  "SecretAccessKey": "proc69/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
+  "AccessKeyId": "AKIAPROC70EXAMPLEKEY",
+  "SecretAccessKey": "proc70/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
 }
 EOF

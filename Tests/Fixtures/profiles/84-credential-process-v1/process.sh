@@ -3,7 +3,7 @@
 cat <<'EOF'
 {
   "Version": 1,
-  "AccessKeyId": "AKIAPROC83EXAMPLEKEY",
-  "SecretAccessKey": "proc83/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
+  "AccessKeyId": "AKIAPROC84EXAMPLEKEY",
+  "SecretAccessKey": "proc84/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
 }
 EOF

@@ -3,8 +3,8 @@
 cat <<'EOF'
 {
   "Version": 1,
-  "AccessKeyId": "AKIAPROC84EXAMPLEKEY",
-  "SecretAccessKey": "proc84/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX",
+  "AccessKeyId": "AKIAPROC85EXAMPLEKEY",
+  "SecretAccessKey": "proc85/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX",
   "SessionToken": "FwoGZXIvYXdzEXAMPLETOKENdGhpcyBpcyBub3QgYSByZWFsIHRva2Vu",
   "Expiration": "2099-01-01T00:00:00Z"
 }

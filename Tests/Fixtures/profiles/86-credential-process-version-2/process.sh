@@ -3,7 +3,7 @@
 cat <<'EOF'
 {
   "Version": 2,
-  "AccessKeyId": "AKIAPROC85EXAMPLEKEY",
-  "SecretAccessKey": "proc85/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
+  "AccessKeyId": "AKIAPROC86EXAMPLEKEY",
+  "SecretAccessKey": "proc86/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
 }
 EOF

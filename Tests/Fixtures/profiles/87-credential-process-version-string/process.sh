@@ -3,7 +3,7 @@
 cat <<'EOF'
 {
   "Version": "1",
-  "AccessKeyId": "AKIAPROC86EXAMPLEKEY",
-  "SecretAccessKey": "proc86/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
+  "AccessKeyId": "AKIAPROC87EXAMPLEKEY",
+  "SecretAccessKey": "proc87/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
 }
 EOF

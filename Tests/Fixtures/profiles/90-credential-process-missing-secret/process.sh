@@ -3,6 +3,6 @@
 cat <<'EOF'
 {
   "Version": 1,
-  "AccessKeyId": "AKIAPROC89EXAMPLEKEY"
+  "AccessKeyId": "AKIAPROC90EXAMPLEKEY"
 }
 EOF

@@ -8,7 +8,7 @@ fi
 cat <<'EOF'
 {
   "Version": 1,
-  "AccessKeyId": "AKIAQUOTE90EXAMPLEKE",
-  "SecretAccessKey": "quote90/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalr"
+  "AccessKeyId": "AKIAQUOTE91EXAMPLEKE",
+  "SecretAccessKey": "quote91/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalr"
 }
 EOF

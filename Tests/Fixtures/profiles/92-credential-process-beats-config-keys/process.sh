@@ -3,7 +3,7 @@
 cat <<'EOF'
 {
   "Version": 1,
-  "AccessKeyId": "AKIAPROC91EXAMPLEKEY",
-  "SecretAccessKey": "proc91/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
+  "AccessKeyId": "AKIAPROC92EXAMPLEKEY",
+  "SecretAccessKey": "proc92/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
 }
 EOF

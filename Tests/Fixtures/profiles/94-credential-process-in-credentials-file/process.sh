@@ -3,7 +3,7 @@
 cat <<'EOF'
 {
   "Version": 1,
-  "AccessKeyId": "AKIAPROC93EXAMPLEKEY",
-  "SecretAccessKey": "proc93/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
+  "AccessKeyId": "AKIAPROC94EXAMPLEKEY",
+  "SecretAccessKey": "proc94/K7MDENG/bPxRfiCY+EXAMPLEKEYwJalrX"
 }
 EOF

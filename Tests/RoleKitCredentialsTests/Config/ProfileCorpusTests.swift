@@ -1,0 +1,151 @@
+import Crypto
+import Foundation
+import RoleKitCredentials
+import RoleKitServices
+import RoleKitTesting
+import RoleKitTransport
+import Testing
+
+/// Every case of Tests/Fixtures/profiles resolved by RoleKit and by botocore
+/// (scripts/reference/botocore_resolve.py, same harness): both must agree on the method, the
+/// keys (or, for STS, the assumed-role ARN at moto) and on failing.
+@Suite("Profiles: RoleKit agrees with botocore")
+struct ProfileCorpusTests {
+    static let corpus = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/Fixtures/profiles")
+
+    static let cases: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus.path)) ?? []
+        return names.filter { FileManager.default.fileExists(atPath: corpus.appendingPathComponent($0).appendingPathComponent("case.json").path) }.sorted()
+    }()
+
+    struct Outcome: Codable, Equatable, CustomStringConvertible {
+        var method: String?
+        var access_key: String?
+        var secret_key_sha256: String?
+        var token_present: Bool
+        var arn: String?
+        var error: String?
+        var description: String {
+            "method=\(method ?? "nil") key=\(access_key ?? "nil") token=\(token_present) arn=\(arn ?? "nil") error=\(error ?? "nil")"
+        }
+    }
+
+    /// botocore's answers for the whole corpus, computed once.
+    static let botocore: [String: Outcome] = {
+        let result = try? Subprocess.run([TestEnvironment.python, TestEnvironment.referenceScript("botocore_resolve.py"), "--all", corpus.path, MotoServer.endpoint.absoluteString])
+        guard let result, result.status == 0 else { fatalError("botocore_resolve.py failed: \(result?.stderr ?? "did not run")") }
+        var answers: [String: Outcome] = [:]
+        struct Line: Decodable {
+            var `case`: String
+        }
+        for line in result.stdout.split(separator: UInt8(ascii: "\n")) {
+            let data = Data(line)
+            if let name = try? JSONDecoder().decode(Line.self, from: data).case, let outcome = try? JSONDecoder().decode(Outcome.self, from: data) {
+                answers[name] = outcome
+            }
+        }
+        return answers
+    }()
+
+    struct Spec: Decodable {
+        var profile: String?
+        var env: [String: String]?
+    }
+
+    /// The same staging as the Python harness: a copy with `${CASE}` substituted.
+    static func stage(_ name: String) throws -> (staged: String, home: String, spec: Spec, workspace: String) {
+        let workspace = NSTemporaryDirectory() + "rolekit-profile-\(UUID().uuidString)"
+        let staged = workspace + "/case"
+        let home = workspace + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: corpus.appendingPathComponent(name).path, toPath: staged)
+        for file in ["config", "credentials"] {
+            let path = staged + "/" + file
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let replaced = Data(Array(data).replacing(Array("${CASE}".utf8), with: Array(staged.utf8)))
+            try replaced.write(to: URL(fileURLWithPath: path))
+        }
+        var spec = try JSONDecoder().decode(Spec.self, from: Data(contentsOf: URL(fileURLWithPath: staged + "/case.json")))
+        spec.env = spec.env?.mapValues { $0.replacingOccurrences(of: "${CASE}", with: staged) }
+        return (staged, home, spec, workspace)
+    }
+
+    static func errorName(_ error: any Error) -> String {
+        if let error = error as? CredentialsError {
+            switch error.code {
+            case .profileNotFound: return "ProfileNotFound"
+            case .invalidConfiguration: return "InvalidConfigError"
+            case .infiniteLoop: return "InfiniteLoopConfigError"
+            case .partialCredentials: return "PartialCredentialsError"
+            case .processFailed, .retrievalFailed:
+                // botocore leaks json's JSONDecodeError for output that is not JSON; RoleKit
+                // reports it as the process failing (a known, deliberate difference).
+                return error.message.contains("output that is not JSON") ? "JSONDecodeError" : "CredentialRetrievalError"
+            case .io: return "FileNotFoundError"
+            case .malformed: return "ConfigParseError"
+            default: return "CredentialsError.\(error.code)"
+            }
+        }
+        if let error = error as? STSError {
+            switch error.code {
+            // Without a terminal botocore's getpass prompt ends in EOFError; RoleKit says a code
+            // is needed and cannot be asked for.
+            case .mfaCodeRequired: return "EOFError"
+            default: return "STSError.\(error.code)"
+            }
+        }
+        return String(describing: type(of: error))
+    }
+
+    @Test(arguments: cases)
+    func agreesWithBotocore(_ name: String) async throws {
+        let expected = try #require(Self.botocore[name], "botocore gave no answer for \(name)")
+        let (staged, home, spec, workspace) = try Self.stage(name)
+        defer { try? FileManager.default.removeItem(atPath: workspace) }
+        var environment = [
+            "HOME": home, "AWS_CONFIG_FILE": staged + "/config", "AWS_SHARED_CREDENTIALS_FILE": staged + "/credentials",
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL_STS": MotoServer.endpoint.absoluteString,
+        ]
+        environment.merge(spec.env ?? [:]) { $1 }
+        let lookup = environment
+        let transport = try HTTPTransport(configuration: .init(retry: .none))
+        var outcome = Outcome(method: nil, access_key: nil, secret_key_sha256: nil, token_present: false, arn: nil, error: nil)
+        do {
+            let chain = DefaultCredentialChain(transport: transport, cache: nil, environment: { lookup[$0] })
+            if let resolution = try await chain.resolve(profile: spec.profile) {
+                outcome.method = resolution.method
+                let credentials = try await resolution.provider.credentials()
+                outcome.token_present = credentials.sessionToken?.isEmpty == false
+                if resolution.method == "assume-role" || resolution.method == "assume-role-with-web-identity" {
+                    let client = STSClient(transport: transport, region: "us-east-1", endpoint: MotoServer.endpoint)
+                    outcome.arn = try await client.getCallerIdentity(credentials: credentials.signingCredentials).arn
+                } else {
+                    outcome.access_key = credentials.accessKeyId
+                    outcome.secret_key_sha256 = SHA256.hash(data: Array(credentials.secretAccessKey.utf8)).map { String(format: "%02x", $0) }.joined()
+                }
+            }
+        } catch {
+            outcome.error = Self.errorName(error)
+        }
+        try await transport.shutdown()
+        #expect(outcome == expected, "\(name): RoleKit \(outcome) vs botocore \(expected)")
+    }
+}
+
+extension Array where Element == UInt8 {
+    func replacing(_ pattern: [UInt8], with replacement: [UInt8]) -> [UInt8] {
+        guard !pattern.isEmpty else { return self }
+        var result: [UInt8] = []
+        var index = 0
+        while index < count {
+            if index + pattern.count <= count, Array(self[index..<(index + pattern.count)]) == pattern {
+                result += replacement
+                index += pattern.count
+            } else {
+                result.append(self[index])
+                index += 1
+            }
+        }
+        return result
+    }
+}
