@@ -13,6 +13,7 @@ public struct RoleKitCommand: AsyncParsableCommand {
             AssumeRoleCommand.self,
             SessionTokenCommand.self,
             WhoamiCommand.self,
+            PasswordCommand.self,
             ReadCertificateDataCommand.self,
             SignStringCommand.self,
             VersionCommand.self,

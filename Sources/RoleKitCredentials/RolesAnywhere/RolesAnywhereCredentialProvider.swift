@@ -161,32 +161,16 @@ final class IdentityFileCache: Sendable {
 
 /// What identifies a file's version without reading it.
 struct FileStamp: Hashable, Sendable {
-    var device: UInt64 = 0
-    var inode: UInt64 = 0
-    var size: Int64 = -1
-    var modifiedSeconds: Int = 0
-    var modifiedNanoseconds: Int = 0
+    var device: Int = 0
+    var inode: Int = 0
+    var size: Int = -1
+    var modified: Date?
 
     init(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-        size = Int64(info.st_size)
-        #if canImport(Darwin)
-        modifiedSeconds = Int(info.st_mtimespec.tv_sec)
-        modifiedNanoseconds = Int(info.st_mtimespec.tv_nsec)
-        #else
-        modifiedSeconds = Int(info.st_mtim.tv_sec)
-        modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
-        #endif
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
+        device = (attributes[.systemNumber] as? Int) ?? 0
+        inode = (attributes[.systemFileNumber] as? Int) ?? 0
+        size = (attributes[.size] as? Int) ?? -1
+        modified = attributes[.modificationDate] as? Date
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
