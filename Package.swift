@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "RoleKitServices", targets: ["RoleKitServices"]),
         .library(name: "RoleKitCredentials", targets: ["RoleKitCredentials"]),
         .library(name: "RoleKitEmulator", targets: ["RoleKitEmulator"]),
+        .library(name: "RoleKitCLI", targets: ["RoleKitCLI"]),
         .library(name: "RoleKitTesting", targets: ["RoleKitTesting"]),
         .executable(name: "rolekit", targets: ["rolekit"]),
     ],
@@ -166,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoleKitCLITests",
-            dependencies: ["rolekit", "RoleKitTesting", "RoleKitEmulator", "RoleKitCredentials"],
+            dependencies: ["rolekit", "RoleKitTesting", "RoleKitEmulator", "RoleKitCredentials", "RoleKitCLI"],
             swiftSettings: strictSettings
         ),
     ]

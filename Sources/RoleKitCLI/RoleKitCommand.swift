@@ -14,6 +14,8 @@ public struct RoleKitCommand: AsyncParsableCommand {
             SessionTokenCommand.self,
             WhoamiCommand.self,
             PasswordCommand.self,
+            ExecCommand.self,
+            EnvCommand.self,
             ReadCertificateDataCommand.self,
             SignStringCommand.self,
             VersionCommand.self,

@@ -1,0 +1,145 @@
+public import FoundationEssentials
+public import RoleKitServices
+public import RoleKitTransport
+import Synchronization
+
+/// awsauthhelper's `Credentials` object in Swift: base credentials (keys, a profile, or the
+/// default chain), an optional role to assume and an optional MFA device, with checks, role
+/// assumption, an MFA session token, reset, frozen snapshots and a process-wide default.
+public final class CredentialSession: Sendable {
+    public struct Settings: Sendable, Hashable {
+        public var accessKeyId: String?
+        public var secretAccessKey: String?
+        public var sessionToken: String?
+        public var profile: String?
+        public var region: String?
+        public var roleArn: String?
+        public var roleSessionName: String?
+        public var configPath: String?
+        public var credentialsPath: String?
+        public var mfaSerial: String?
+        public var mfaToken: String?
+        /// Length of an MFA session token, in seconds.
+        public var mfaSessionLife: Int?
+
+        public init(
+            accessKeyId: String? = nil, secretAccessKey: String? = nil, sessionToken: String? = nil, profile: String? = nil, region: String? = nil,
+            roleArn: String? = nil, roleSessionName: String? = nil, configPath: String? = nil, credentialsPath: String? = nil,
+            mfaSerial: String? = nil, mfaToken: String? = nil, mfaSessionLife: Int? = nil
+        ) {
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+            self.sessionToken = sessionToken
+            self.profile = profile
+            self.region = region
+            self.roleArn = roleArn
+            self.roleSessionName = roleSessionName
+            self.configPath = configPath
+            self.credentialsPath = credentialsPath
+            self.mfaSerial = mfaSerial
+            self.mfaToken = mfaToken
+            self.mfaSessionLife = mfaSessionLife
+        }
+    }
+
+    public let settings: Settings
+    public let transport: HTTPTransport
+    private let environment: @Sendable (String) -> String?
+    private let state = Mutex<(current: (any CredentialProvider)?, method: String?)>((nil, nil))
+
+    public init(settings: Settings, transport: HTTPTransport, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+        self.settings = settings
+        self.transport = transport
+        self.environment = environment
+    }
+
+    public var hasKeys: Bool { settings.accessKeyId != nil && settings.secretAccessKey != nil }
+    public var hasSessionKeys: Bool { hasKeys && settings.sessionToken != nil }
+    public var hasProfile: Bool { settings.profile != nil }
+    public var hasRole: Bool { settings.roleArn != nil }
+    public var hasMFA: Bool { settings.mfaSerial != nil }
+    /// A role is set and there are base credentials to assume it with.
+    public var shouldAssumeRole: Bool { hasRole && (hasKeys || hasProfile) }
+
+    /// The region: the setting, else `AWS_REGION`, `AWS_DEFAULT_REGION`, else `us-east-1`.
+    public var region: String {
+        settings.region ?? [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
+    }
+
+    /// Which source answers: `explicit-keys`, a chain method (`env`, `assume-role`, …), with
+    /// `+assume-role` or `+mfa-session` after the base when those apply.
+    public var method: String? { state.withLock { $0.method } }
+
+    /// The base credentials (keys or profile or default chain), before any role or MFA.
+    public func baseProvider() async throws -> (any CredentialProvider, String) {
+        if let id = settings.accessKeyId {
+            guard let secret = settings.secretAccessKey else {
+                throw CredentialsError(.partialCredentials, "an access key id was given without its secret access key")
+            }
+            return (StaticCredentialProvider(Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: settings.sessionToken), region: region), "explicit-keys")
+        }
+        let chain = DefaultCredentialChain(transport: transport, environment: environment)
+        guard let resolution = try await chain.resolve(profile: settings.profile, configPath: settings.configPath, credentialsPath: settings.credentialsPath) else {
+            throw CredentialsError(.notFound, "no AWS credentials: give --aws-access-key-id/--aws-secret-access-key or --profile, or set the AWS_ variables or ~/.aws/credentials")
+        }
+        return (resolution.provider, resolution.method)
+    }
+
+    /// The provider these settings describe (base, then MFA session, then role), built once.
+    public func provider() async throws -> any CredentialProvider {
+        if let current = state.withLock({ $0.current }) { return current }
+        var (provider, method) = try await baseProvider()
+        if let serial = settings.mfaSerial, settings.roleArn == nil {
+            guard let code = settings.mfaToken else { throw STSError(.mfaCodeRequired, "--mfa-serial needs --mfa-token") }
+            let base = try await provider.credentials()
+            let session = try await STSClient(transport: transport, region: region, environment: environment)
+                .getSessionToken(.init(durationSeconds: settings.mfaSessionLife, serialNumber: serial, tokenCode: code), credentials: base.signingCredentials)
+            provider = StaticCredentialProvider(Credentials(session), region: region)
+            method += "+mfa-session"
+        }
+        if let role = settings.roleArn {
+            let mfa = settings.mfaSerial.map { AssumeRoleCredentialProvider.MFA(serialNumber: $0, tokenCode: .oneTime(settings.mfaToken ?? "")) }
+            provider = try AssumeRoleCredentialProvider(
+                parent: provider,
+                configuration: .init(roleArn: role, roleSessionName: settings.roleSessionName, mfa: mfa, region: .explicit(region), endpoint: stsEndpoint),
+                transport: transport
+            )
+            method += "+assume-role"
+        }
+        let final = provider
+        state.withLock { $0 = (final, method) }
+        return final
+    }
+
+    private var stsEndpoint: URL? {
+        guard environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true" else { return nil }
+        return [environment("AWS_ENDPOINT_URL_STS"), environment("AWS_ENDPOINT_URL")].compactMap { $0 }.first { !$0.isEmpty }.flatMap { URL(string: $0) }
+    }
+
+    /// A snapshot of the current credentials (what a child process or a config file gets).
+    public func freeze() async throws -> Credentials {
+        try await provider().credentials()
+    }
+
+    /// Forgets any assumed role or MFA session: the next call starts from the base credentials.
+    public func reset() {
+        state.withLock { $0 = (nil, nil) }
+    }
+
+    /// A provider for `region` with the same base, role and MFA settings.
+    public func forRegion(_ region: String) -> CredentialSession {
+        var settings = self.settings
+        settings.region = region
+        return CredentialSession(settings: settings, transport: transport, environment: environment)
+    }
+
+    private static let shared = Mutex<CredentialSession?>(nil)
+
+    /// Makes this session the process-wide default (``CredentialSession/default``).
+    public func makeDefault() {
+        Self.shared.withLock { $0 = self }
+    }
+
+    /// The session set with ``makeDefault()``, if any.
+    public static var `default`: CredentialSession? { shared.withLock { $0 } }
+}
