@@ -22,11 +22,31 @@ public struct DefaultCredentialChain: Sendable {
     ///     `AWS_DEFAULT_PROFILE`, then `default`.
     /// - Returns: The first configured source, or `nil` when none is.
     public func resolve(profile explicitProfile: String? = nil, configPath: String? = nil, credentialsPath: String? = nil) async throws -> ProfileCredentialResolver.Resolution? {
-        guard let resolution = try resolveLazily(profile: explicitProfile, configPath: configPath, credentialsPath: credentialsPath) else { return nil }
-        // As botocore, credential_process runs when the chain is resolved (a failing process
-        // fails the resolution); role assumption waits for first use.
-        if resolution.method == "custom-process" { _ = try await resolution.provider.credentials() }
-        return resolution
+        let region = [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
+        if let resolution = try resolveLazily(profile: explicitProfile, configPath: configPath, credentialsPath: credentialsPath) {
+            // As botocore, credential_process runs when the chain is resolved (a failing process
+            // fails the resolution); role assumption waits for first use.
+            if resolution.method == "custom-process" { _ = try await resolution.provider.credentials() }
+            return resolution
+        }
+        if let container = try ContainerCredentialProvider(transport: transport, environment: environment) {
+            return .init(provider: container, method: "container-role", region: region)
+        }
+        if let instance = InstanceMetadataCredentialProvider(transport: transport, environment: environment) {
+            // The metadata service counts as configured only if it answers (within 2 s).
+            let answered = await withTaskGroup(of: Bool.self) { group in
+                group.addTask { (try? await instance.credentials()) != nil }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(2))
+                    return false
+                }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            if answered { return .init(provider: instance, method: "iam-role", region: region) }
+        }
+        return nil
     }
 
     /// The first configured source without fetching anything.

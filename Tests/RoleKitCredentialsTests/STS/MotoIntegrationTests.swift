@@ -99,11 +99,12 @@ struct MotoIntegrationTests {
             try "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0d28ifQ.c2ln".write(toFile: file, atomically: true, encoding: .utf8)
             let second = try await provider.credentials()
             #expect(second.accessKeyId != first.accessKeyId)
-            // A missing file is a clear configuration error.
+            // A missing file is a clear file error naming the path (botocore: FileNotFoundError).
             try FileManager.default.removeItem(atPath: file)
             clock.advance(by: 3 * 3600)
-            let error = await #expect(throws: STSError.self) { try await provider.credentials() }
-            #expect(error?.code == .configuration)
+            let error = await #expect(throws: CredentialsError.self) { try await provider.credentials() }
+            #expect(error?.code == .io)
+            #expect(error?.message.contains(file) == true)
         }
     }
 
