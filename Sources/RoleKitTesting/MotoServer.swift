@@ -30,13 +30,32 @@ public enum MotoServer {
         let url = URL(string: "http://127.0.0.1:\(number)")!
         // Wait until it answers (at most 30 s); it is killed when the test process exits.
         for _ in 0..<300 {
-            if let _ = try? Data(contentsOf: url.appendingPathComponent("moto-api/")) { break }
+            if acceptsConnections(port: number) { break }
             guard process.isRunning else { throw CocoaError(.executableLoad) }
             Thread.sleep(forTimeInterval: 0.1)
         }
         motoProcessID = process.processIdentifier
         atexit { if motoProcessID > 0 { kill(motoProcessID, SIGKILL) } }
         return url
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port` (Foundation cannot fetch
+    /// `http:` URLs on Linux without FoundationNetworking, so probe the socket).
+    private static func acceptsConnections(port: Int) -> Bool {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 }
 

@@ -118,15 +118,20 @@ public final class HTTPTransport: Sendable {
     /// - Parameters:
     ///   - sign: Signs one attempt at the given time; called again for each retry.
     ///   - parseError: Reads the service's error code and message from a non-2xx response.
+    ///   - timeout: Overrides the configured request timeout for each attempt.
+    ///   - maxAttempts: Overrides the retry policy's number of attempts.
     /// - Returns: The first 2xx response.
     /// - Throws: ``TransportError``: `.service` for a non-retryable (or final) error response,
     ///   `.timeout`/`.connection`/`.tls` when no response arrived.
     public func send(
         _ request: SigningRequest,
         to endpoint: URL,
+        timeout: Duration? = nil,
+        maxAttempts: Int? = nil,
         sign: @Sendable (SigningRequest, Date) throws -> SigningRequest,
         parseError: ErrorParser
     ) async throws -> HTTPResponse {
+        let maxAttempts = max(1, maxAttempts ?? configuration.retry.maxAttempts)
         var attempt = 0
         var skewCorrected = false
         while true {
@@ -138,7 +143,7 @@ public final class HTTPTransport: Sendable {
             }
             let outcome: Result<HTTPResponse, TransportError>
             do {
-                outcome = .success(try await execute(signed, endpoint: endpoint))
+                outcome = .success(try await execute(signed, endpoint: endpoint, timeout: timeout))
             } catch {
                 outcome = .failure(error)
             }
@@ -164,19 +169,19 @@ public final class HTTPTransport: Sendable {
                     continue
                 }
                 let error = TransportError.service(status: response.status, info: info, response: response)
-                guard RetryPolicy.isRetryable(status: response.status, error: info), attempt < configuration.retry.maxAttempts else {
+                guard RetryPolicy.isRetryable(status: response.status, error: info), attempt < maxAttempts else {
                     throw error
                 }
                 logger.debug("retrying", metadata: ["attempt": "\(attempt)", "status": "\(response.status)", "code": "\(info.code ?? "-")"])
             case .failure(let error):
-                guard error.isRetryable, attempt < configuration.retry.maxAttempts else { throw error }
+                guard error.isRetryable, attempt < maxAttempts else { throw error }
                 logger.debug("retrying", metadata: ["attempt": "\(attempt)", "error": "\(error.code)"])
             }
             try await clock.sleep(for: configuration.retry.delay(beforeRetry: attempt))
         }
     }
 
-    private func execute(_ request: SigningRequest, endpoint: URL) async throws(TransportError) -> HTTPResponse {
+    private func execute(_ request: SigningRequest, endpoint: URL, timeout: Duration?) async throws(TransportError) -> HTTPResponse {
         guard let scheme = endpoint.scheme, let host = endpoint.host() else {
             throw TransportError(.configuration, "the endpoint \(endpoint) has no scheme or host")
         }
@@ -192,7 +197,9 @@ public final class HTTPTransport: Sendable {
         let useDirect = directClient != nil && ProxySettings.bypasses(host: host, list: proxyBypass)
         let client = useDirect ? directClient! : self.client
         do {
-            let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.requestTimeout.timeInterval * 1e9))
+            let limit = timeout.map { TimeAmount.nanoseconds(Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
+                ?? .nanoseconds(Int64(configuration.requestTimeout.timeInterval * 1e9))
+            let deadline = NIODeadline.now() + limit
             let response = try await client.execute(outgoing, deadline: deadline, logger: nil)
             var body = try await response.body.collect(upTo: configuration.maximumResponseBytes)
             let bytes = body.readBytes(length: body.readableBytes) ?? []

@@ -105,21 +105,32 @@ enum MetadataCredentials {
 /// Credentials from the EC2 instance metadata service, IMDSv2 first (a session token from
 /// `PUT /latest/api/token`), IMDSv1 when the token call is refused (403/404/405).
 /// `AWS_EC2_METADATA_DISABLED=true` turns it off; `AWS_EC2_METADATA_SERVICE_ENDPOINT` moves it.
+/// As botocore, each call gets 1 s and one attempt unless `AWS_METADATA_SERVICE_TIMEOUT` /
+/// `AWS_METADATA_SERVICE_NUM_ATTEMPTS` say otherwise, so machines outside EC2 are not kept waiting.
 public final class InstanceMetadataCredentialProvider: CredentialProvider {
     public let endpoint: URL
+    /// The time each call may take.
+    public let timeout: Duration
+    /// Attempts per call.
+    public let attempts: Int
     private let refresher: RefreshingCredentialProvider
 
     /// `nil` when disabled by `AWS_EC2_METADATA_DISABLED`.
-    public init?(transport: HTTPTransport, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+    /// - Parameter timeout: Overrides `AWS_METADATA_SERVICE_TIMEOUT` (default 1 s).
+    public init?(transport: HTTPTransport, timeout: Duration? = nil, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
         if environment("AWS_EC2_METADATA_DISABLED")?.lowercased() == "true" { return nil }
         let endpoint = environment("AWS_EC2_METADATA_SERVICE_ENDPOINT").flatMap { $0.isEmpty ? nil : URL(string: $0) } ?? URL(string: "http://169.254.169.254")!
+        let timeout = timeout ?? Self.configuredTimeout(environment("AWS_METADATA_SERVICE_TIMEOUT"))
+        let attempts = Self.configuredAttempts(environment("AWS_METADATA_SERVICE_NUM_ATTEMPTS"))
         self.endpoint = endpoint
+        self.timeout = timeout
+        self.attempts = attempts
         self.refresher = RefreshingCredentialProvider {
             let host = endpoint.port.map { "\(endpoint.host() ?? ""):\($0)" } ?? (endpoint.host() ?? "")
             func call(_ method: String, _ path: String, _ headers: [SigningRequest.Header]) async throws -> HTTPResponse {
                 let request = SigningRequest(method: method, path: path, headers: [.init("Host", host)] + headers)
                 do {
-                    return try await transport.send(request, to: endpoint, sign: { request, _ in request }, parseError: { _ in ServiceErrorInfo(code: nil, message: nil) })
+                    return try await transport.send(request, to: endpoint, timeout: timeout, maxAttempts: attempts, sign: { request, _ in request }, parseError: { _ in ServiceErrorInfo(code: nil, message: nil) })
                 } catch let error as TransportError {
                     if let status = error.status, [403, 404, 405].contains(status), method == "PUT" { throw IMDSv1Fallback() }
                     throw CredentialsError(.retrievalFailed, "the instance metadata service at \(endpoint.absoluteString) failed: \(error.message)")
@@ -142,6 +153,16 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
     }
 
     struct IMDSv1Fallback: Error {}
+
+    private static func configuredAttempts(_ text: String?) -> Int {
+        guard let text, let number = Int(text) else { return 1 }
+        return max(1, number)
+    }
+
+    private static func configuredTimeout(_ text: String?) -> Duration {
+        guard let text, let seconds = Double(text), seconds > 0 else { return .seconds(1) }
+        return .milliseconds(Int64(seconds * 1000))
+    }
 
     public func credentials() async throws -> Credentials {
         try await refresher.credentials()

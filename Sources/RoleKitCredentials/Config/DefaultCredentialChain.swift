@@ -5,15 +5,20 @@ public import RoleKitTransport
 /// profile is given explicitly, as botocore does), web identity from the environment, then the
 /// profile (assume-role, web identity, credentials file, `credential_process`, config file).
 /// A source that is not configured passes to the next; a configured but broken one stops the
-/// chain with its error. Container and instance-metadata sources come later.
+/// chain with its error. Then the container endpoint (`AWS_CONTAINER_CREDENTIALS_*`), then the
+/// instance metadata service, which counts as configured only when it answers in time.
 public struct DefaultCredentialChain: Sendable {
     public let transport: HTTPTransport
     public let cache: (any AssumeRoleCache)?
+    /// How long each instance-metadata call may take before the chain concludes there is no
+    /// metadata service; `nil` means `AWS_METADATA_SERVICE_TIMEOUT` or 1 s, as botocore.
+    public var instanceMetadataTimeout: Duration?
     private let environment: @Sendable (String) -> String?
 
-    public init(transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+    public init(transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), instanceMetadataTimeout: Duration? = nil, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
         self.transport = transport
         self.cache = cache
+        self.instanceMetadataTimeout = instanceMetadataTimeout
         self.environment = environment
     }
 
@@ -32,19 +37,9 @@ public struct DefaultCredentialChain: Sendable {
         if let container = try ContainerCredentialProvider(transport: transport, environment: environment) {
             return .init(provider: container, method: "container-role", region: region)
         }
-        if let instance = InstanceMetadataCredentialProvider(transport: transport, environment: environment) {
-            // The metadata service counts as configured only if it answers (within 2 s).
-            let answered = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { (try? await instance.credentials()) != nil }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(2))
-                    return false
-                }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
-            if answered { return .init(provider: instance, method: "iam-role", region: region) }
+        if let instance = InstanceMetadataCredentialProvider(transport: transport, timeout: instanceMetadataTimeout, environment: environment) {
+            // The metadata service counts as configured only if it answers in time.
+            if (try? await instance.credentials()) != nil { return .init(provider: instance, method: "iam-role", region: region) }
         }
         return nil
     }

@@ -108,8 +108,16 @@ public struct ProfileCredentialResolver: Sendable {
                     throw CredentialsError(.retrievalFailed, "profile \(profile.name): credential_source Environment, but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set")
                 }
                 parent = env
-            case "Ec2InstanceMetadata", "EcsContainer":
-                throw CredentialsError(.retrievalFailed, "profile \(profile.name): credential_source \(source) is not supported yet; use Environment or source_profile")
+            case "Ec2InstanceMetadata":
+                guard let instance = InstanceMetadataCredentialProvider(transport: transport, environment: environment) else {
+                    throw CredentialsError(.retrievalFailed, "profile \(profile.name): credential_source Ec2InstanceMetadata, but the instance metadata service is disabled (AWS_EC2_METADATA_DISABLED)")
+                }
+                parent = instance
+            case "EcsContainer":
+                guard let container = try ContainerCredentialProvider(transport: transport, environment: environment) else {
+                    throw CredentialsError(.retrievalFailed, "profile \(profile.name): credential_source EcsContainer, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set")
+                }
+                parent = container
             default:
                 throw CredentialsError(.invalidConfiguration, "profile \(profile.name): credential_source \(source) must be Environment, Ec2InstanceMetadata or EcsContainer")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import RoleKitCredentials
+import RoleKitServices
 import RoleKitTesting
 import RoleKitTransport
 import Testing
@@ -26,12 +27,13 @@ struct ContainerAndIMDSTests {
         }
     }
 
+    /// The metadata probe gets 20 s here: a loaded CI machine must not turn an answer into "none".
     static func chain(_ transport: HTTPTransport, _ environment: [String: String]) -> DefaultCredentialChain {
         let home = NSTemporaryDirectory() + "rolekit-empty-home-\(UUID().uuidString)"
         var full = ["HOME": home, "AWS_CONFIG_FILE": home + "/none", "AWS_SHARED_CREDENTIALS_FILE": home + "/none"]
         full.merge(environment) { $1 }
         let lookup = full
-        return DefaultCredentialChain(transport: transport, cache: nil, environment: { lookup[$0] })
+        return DefaultCredentialChain(transport: transport, cache: nil, instanceMetadataTimeout: .seconds(20), environment: { lookup[$0] })
     }
 
     @Test func containerFullURIWithTokenFile() async throws {
@@ -134,7 +136,68 @@ struct ContainerAndIMDSTests {
         let start = ContinuousClock.now
         let nothing = try await Self.chain(transport, ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"]).resolve()
         #expect(nothing == nil)
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(15))
+        // A metadata service that accepts but never answers: the probe gives up after its timeout.
+        let mute = ScriptedHTTPServer([.delay(.seconds(8), then: .respond(status: 200, body: "late"))])
+        let mutePort = try await mute.start()
+        let lookup: @Sendable (String) -> String? = { ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(mutePort)", "HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c"][$0] }
+        let quick = DefaultCredentialChain(transport: transport, cache: nil, instanceMetadataTimeout: .milliseconds(500), environment: lookup)
+        let muteStart = ContinuousClock.now
+        let silent = try await quick.resolve()
+        #expect(silent == nil)
+        #expect(ContinuousClock.now - muteStart < .seconds(6))
+        await mute.stop()
+        try await transport.shutdown()
+    }
+
+    /// `credential_source = EcsContainer` / `Ec2InstanceMetadata`: the role is assumed at
+    /// moto_server with the base credentials from the loopback container / IMDS server.
+    @Test(arguments: ["EcsContainer", "Ec2InstanceMetadata"])
+    func credentialSourceFeedsAnAssumedRole(_ source: String) async throws {
+        let home = NSTemporaryDirectory() + "rolekit-credsource-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try """
+        [profile worker]
+        role_arn = arn:aws:iam::123456789012:role/from-\(source.lowercased())
+        credential_source = \(source)
+        role_session_name = worker-session
+        """.write(toFile: home + "/config", atomically: true, encoding: .utf8)
+        let actions: [ScriptedHTTPServer.Action] = source == "EcsContainer"
+            ? [.respond(status: 200, body: Self.answer)]
+            : [.respond(status: 200, body: "tok"), .respond(status: 200, body: "role-x"), .respond(status: 200, body: Self.answer)]
+        try await withServer(actions) { port, transport, server in
+            var environment = ["AWS_CONFIG_FILE": home + "/config", "AWS_PROFILE": "worker", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_STS": MotoServer.endpoint.absoluteString]
+            if source == "EcsContainer" {
+                environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:\(port)/creds"
+                environment["AWS_EC2_METADATA_DISABLED"] = "true"
+            } else {
+                environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = "http://127.0.0.1:\(port)"
+                environment["AWS_METADATA_SERVICE_TIMEOUT"] = "20"
+            }
+            let resolution = try #require(try await Self.chain(transport, environment).resolve())
+            #expect(resolution.method == "assume-role")
+            let credentials = try await resolution.provider.credentials()
+            #expect(credentials.accessKeyId.hasPrefix("ASIA"))
+            #expect(credentials.accessKeyId != "ASIAMETADATA0000001")
+            // The base credentials were fetched from the loopback endpoint.
+            #expect(server.requests.count == actions.count)
+            let identity = try await STSClient(transport: transport, region: "us-east-1", endpoint: MotoServer.endpoint).getCallerIdentity(credentials: credentials.signingCredentials)
+            #expect(identity.arn == "arn:aws:sts::123456789012:assumed-role/from-\(source.lowercased())/worker-session")
+        }
+    }
+
+    @Test func credentialSourceWithoutItsEndpointIsAClearError() async throws {
+        let home = NSTemporaryDirectory() + "rolekit-credsource-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try "[profile c]\nrole_arn = arn:aws:iam::123456789012:role/r\ncredential_source = EcsContainer\n".write(toFile: home + "/config", atomically: true, encoding: .utf8)
+        let transport = try HTTPTransport(configuration: .init(retry: .none))
+        let error = await #expect(throws: CredentialsError.self) {
+            _ = try await Self.chain(transport, ["AWS_CONFIG_FILE": home + "/config", "AWS_PROFILE": "c"]).resolve()
+        }
+        #expect(error?.code == .retrievalFailed)
+        #expect(error?.message.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI") == true)
         try await transport.shutdown()
     }
 }
