@@ -15,6 +15,7 @@ public struct RoleKitCommand: AsyncParsableCommand {
             WhoamiCommand.self,
             PasswordCommand.self,
             ExecCommand.self,
+            ConfigureListCommand.self,
             EnvCommand.self,
             ReadCertificateDataCommand.self,
             SignStringCommand.self,

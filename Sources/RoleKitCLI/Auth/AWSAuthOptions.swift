@@ -96,7 +96,10 @@ public struct AWSAuthOptions: ParsableArguments, Sendable {
     }
 
     /// A session for these options; call ``RoleKitCredentials/CredentialSession/freeze()``.
-    public func session(transport: HTTPTransport) -> CredentialSession {
-        CredentialSession(settings: settings(), transport: transport)
+    /// - Parameter stsEndpoint: Where the session's own STS calls (`--role`, MFA) go.
+    public func session(transport: HTTPTransport, stsEndpoint: URL? = nil) -> CredentialSession {
+        var settings = settings()
+        settings.stsEndpoint = stsEndpoint
+        return CredentialSession(settings: settings, transport: transport)
     }
 }

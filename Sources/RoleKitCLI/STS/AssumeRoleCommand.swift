@@ -11,8 +11,11 @@ struct AssumeRoleCommand: AsyncParsableCommand {
         commandName: "assume-role",
         abstract: "Assume an IAM role (optionally through a chain of roles) and print the credentials.",
         discussion: """
-            Base credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN.
-            --via-role-arn (repeatable) assumes those roles first, in order: a role chain.
+            Base credentials come from the auth options (--profile, --aws-access-key-id, …), else the
+            default chain (environment, profile, container, instance metadata).
+            --via-role-arn (repeatable) assumes those roles first, in order: a role chain; a --role
+            from the auth options comes before them. --role-session-name names the session of
+            --role-arn; the other links get generated names.
             With --cache the answer is kept in the AWS CLI's cache (~/.aws/cli/cache), shared with
             the AWS CLI and boto3.
               eval "$(rolekit assume-role --role-arn arn:aws:iam::123456789012:role/deploy --output env)"
@@ -24,9 +27,6 @@ struct AssumeRoleCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("via-role-arn"), help: ArgumentHelp("A role to assume first (repeatable; in order).", valueName: "arn"))
     var viaRoleArns: [String] = []
-
-    @Option(name: .customLong("role-session-name"), help: ArgumentHelp("Session name (default: generated).", valueName: "name"))
-    var roleSessionName: String?
 
     @Option(name: .customLong("policy-arn"), help: ArgumentHelp("Managed session policy (repeatable, up to 10).", valueName: "arn"))
     var policyArns: [String] = []
@@ -70,6 +70,7 @@ struct AssumeRoleCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-validate"), help: "Send the parameters without checking them first.")
     var noValidate = false
 
+    @OptionGroup(title: "Credentials") var auth: AWSAuthOptions
     @OptionGroup var connection: STSConnectionOptions
 
     func run() async throws {
@@ -85,10 +86,18 @@ struct AssumeRoleCommand: AsyncParsableCommand {
     }
 
     private func assume() async throws -> String {
-        try await connection.withTransport { transport in try await assume(transport: transport) }
+        try await connection.withTransport { transport in
+            var settings = auth.settings()
+            settings.roleSessionName = nil
+            settings.stsEndpoint = try connection.endpointURL()
+            let session = CredentialSession(settings: settings, transport: transport)
+            let text = try await assume(base: try await session.provider(), region: session.region, transport: transport)
+            if auth.authDebug { StandardError.line("rolekit: base credentials from \(session.method ?? "?")") }
+            return text
+        }
     }
 
-    private func assume(transport: HTTPTransport) async throws -> String {
+    private func assume(base: any CredentialProvider, region regionName: String, transport: HTTPTransport) async throws -> String {
         var policyText = policy
         if let value = policy, value.hasPrefix("@") {
             let bytes = try SecureFileReader.readFile(SecureFileReader.expandTilde(String(value.dropFirst())), what: "policy")
@@ -96,7 +105,7 @@ struct AssumeRoleCommand: AsyncParsableCommand {
         }
         let sessionTags = try tags.map { try Self.keyValue($0, flag: "--tag") }.map { STSTag(key: $0.0, value: $0.1) }
         let extra = Dictionary(try parameters.map { try Self.keyValue($0, flag: "--parameter") }, uniquingKeysWith: { $1 })
-        let region = AssumeRoleCredentialProvider.RegionMode.explicit(connection.resolvedRegion)
+        let region = AssumeRoleCredentialProvider.RegionMode.explicit(regionName)
         let endpoint = try connection.endpointURL()
         let fileCache: (any AssumeRoleCache)? = cache ? JSONFileAssumeRoleCache(directory: cacheDirectory.map { SecureFileReader.expandTilde($0) } ?? JSONFileAssumeRoleCache.awsCLIDirectory) : nil
 
@@ -108,13 +117,13 @@ struct AssumeRoleCommand: AsyncParsableCommand {
                 mfa = .init(serialNumber: serialNumber, tokenCode: .provider { serial in try MFAPrompt.ask(serial: serial) })
             }
         }
-        var provider: any CredentialProvider = try BaseCredentials.provider()
+        var provider = base
         for via in viaRoleArns {
             provider = try provider.assumingRole(.init(roleArn: via, region: region, endpoint: endpoint, validate: !noValidate), transport: transport, cache: fileCache)
         }
         let final = try provider.assumingRole(
             .init(
-                roleArn: roleArn, roleSessionName: roleSessionName, policyArns: policyArns, policy: policyText.map(SessionPolicy.json),
+                roleArn: roleArn, roleSessionName: auth.roleSessionName, policyArns: policyArns, policy: policyText.map(SessionPolicy.json),
                 durationSeconds: durationSeconds, tags: sessionTags, transitiveTagKeys: transitiveTagKeys, externalId: externalId,
                 sourceIdentity: sourceIdentity, mfa: mfa, additionalParameters: extra, region: region, endpoint: endpoint, validate: !noValidate
             ),
@@ -146,6 +155,7 @@ struct SessionTokenCommand: AsyncParsableCommand {
     @Option(help: "Output: json, env or process.")
     var output: CredentialsOutputFormat = .json
 
+    @OptionGroup(title: "Credentials") var auth: AWSAuthOptions
     @OptionGroup var connection: STSConnectionOptions
 
     func run() async throws {
@@ -156,9 +166,9 @@ struct SessionTokenCommand: AsyncParsableCommand {
             var code = tokenCode
             if let serialNumber, code == nil { code = try MFAPrompt.ask(serial: serialNumber) }
             try MFA.validate(serialNumber: serialNumber, tokenCode: code)
-            let base = try await BaseCredentials.provider().credentials()
-            let sts = try await connection.withTransport { transport in
-                let client = STSClient(transport: transport, region: connection.resolvedRegion, endpoint: try connection.endpointURL())
+            let sts = try await auth.withSession(connection) { session, transport in
+                let base = try await session.freeze()
+                let client = STSClient(transport: transport, region: session.region, endpoint: try connection.endpointURL())
                 return try await client.getSessionToken(.init(durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: code), credentials: base.signingCredentials)
             }
             return output.render(Credentials(sts))
@@ -167,23 +177,32 @@ struct SessionTokenCommand: AsyncParsableCommand {
     }
 }
 
-/// `rolekit whoami`: GetCallerIdentity.
+/// `rolekit whoami`: GetCallerIdentity, and which source gave the credentials.
 struct WhoamiCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whoami",
-        abstract: "Show the account, ARN and user id of the current credentials (GetCallerIdentity)."
+        abstract: "Show the account, ARN and user id of the current credentials (GetCallerIdentity), and their source.",
+        discussion: """
+            Prints what `aws sts get-caller-identity` prints, plus "CredentialSource": the provider
+            that answered (env, shared-credentials-file, config-file, assume-role, custom-process,
+            assume-role-with-web-identity, container-role, iam-role or explicit-keys, with
+            +mfa-session / +assume-role when --mfa-serial / --role apply).
+              rolekit whoami --profile deploy
+            """
     )
 
+    @OptionGroup(title: "Credentials") var auth: AWSAuthOptions
     @OptionGroup var connection: STSConnectionOptions
 
     func run() async throws {
         let text = try await StandardError.failingWithOneLine { () async throws -> String in
-            let base = try await BaseCredentials.provider().credentials()
-            let identity = try await connection.withTransport { transport in
-                try await STSClient(transport: transport, region: connection.resolvedRegion, endpoint: try connection.endpointURL())
-                    .getCallerIdentity(credentials: base.signingCredentials)
+            let (identity, source) = try await auth.withSession(connection) { session, transport in
+                let credentials = try await session.freeze()
+                let identity = try await STSClient(transport: transport, region: session.region, endpoint: try connection.endpointURL())
+                    .getCallerIdentity(credentials: credentials.signingCredentials)
+                return (identity, session.method ?? "unknown")
             }
-            return "{\n    \"UserId\": \(JSONText.quote(identity.userId)),\n    \"Account\": \(JSONText.quote(identity.account)),\n    \"Arn\": \(JSONText.quote(identity.arn))\n}"
+            return "{\n    \"UserId\": \(JSONText.quote(identity.userId)),\n    \"Account\": \(JSONText.quote(identity.account)),\n    \"Arn\": \(JSONText.quote(identity.arn)),\n    \"CredentialSource\": \(JSONText.quote(source))\n}"
         }
         print(text)
     }

@@ -22,6 +22,7 @@ struct PasswordCommand: AsyncParsableCommand {
     @Flag(name: .customLong("require-uppercase")) var requireUppercase = false
     @Flag(name: .customLong("require-lowercase")) var requireLowercase = false
 
+    @OptionGroup(title: "Credentials (with --from-account)") var auth: AWSAuthOptions
     @OptionGroup var connection: STSConnectionOptions
 
     func run() async throws {
@@ -31,9 +32,9 @@ struct PasswordCommand: AsyncParsableCommand {
                 requireUppercaseCharacters: requireUppercase, requireLowercaseCharacters: requireLowercase
             )
             if fromAccount {
-                let base = try await BaseCredentials.provider().credentials()
-                let fetched = try await connection.withTransport { transport in
-                    try await IAMClient(transport: transport, endpoint: try connection.endpointURL()).getAccountPasswordPolicy(credentials: base.signingCredentials)
+                let fetched = try await auth.withSession(connection) { session, transport in
+                    let base = try await session.freeze()
+                    return try await IAMClient(transport: transport, endpoint: try connection.endpointURL()).getAccountPasswordPolicy(credentials: base.signingCredentials)
                 }
                 // No account policy: IAM's default (8 characters) made stricter, all classes.
                 policy = fetched ?? PasswordPolicy(minimumPasswordLength: 16, requireSymbols: true, requireNumbers: true, requireUppercaseCharacters: true, requireLowercaseCharacters: true)

@@ -5,12 +5,10 @@ import RoleKitIdentity
 import RoleKitServices
 import RoleKitTransport
 
-/// Region, endpoint and transport flags shared by the STS commands.
+/// Endpoint and transport flags shared by the commands that call AWS (the region comes from
+/// the auth options).
 struct STSConnectionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("STS region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1).", valueName: "region"))
-    var region: String?
-
-    @Option(help: ArgumentHelp("STS endpoint (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else https://sts.REGION.amazonaws.com).", valueName: "url"))
+    @Option(help: ArgumentHelp("Endpoint for this command's calls (default: AWS_ENDPOINT_URL_STS (or _IAM), AWS_ENDPOINT_URL, else the regional endpoint).", valueName: "url"))
     var endpoint: String?
 
     @Flag(name: .customLong("with-proxy"), help: "Use HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment.")
@@ -18,10 +16,6 @@ struct STSConnectionOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify the endpoint's TLS certificate (insecure; prints a warning).")
     var noVerifySSL = false
-
-    var resolvedRegion: String {
-        region ?? EnvironmentCredentialProvider().region ?? "us-east-1"
-    }
 
     func endpointURL() throws -> URL? {
         guard let endpoint else { return nil }
@@ -100,15 +94,16 @@ enum ShellQuote {
     }
 }
 
-/// Base credentials for STS commands: the environment for now (profiles arrive with the
-/// config-file work).
-enum BaseCredentials {
-    static func provider() throws -> EnvironmentCredentialProvider {
-        let environment = EnvironmentCredentialProvider()
-        guard environment.isConfigured else {
-            throw CredentialsError(.notFound, "no base credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)")
+extension AWSAuthOptions {
+    /// Runs `body` with the session these options describe, on `connection`'s transport;
+    /// `--auth-debug` reports the source (never the secrets) on stderr.
+    func withSession<T>(_ connection: STSConnectionOptions, _ body: (CredentialSession, HTTPTransport) async throws -> T) async throws -> T {
+        try await connection.withTransport { transport in
+            let session = self.session(transport: transport, stsEndpoint: try connection.endpointURL())
+            let result = try await body(session, transport)
+            if authDebug { StandardError.line("rolekit: credentials from \(session.method ?? "?")") }
+            return result
         }
-        return environment
     }
 }
 

@@ -21,12 +21,16 @@ public final class CredentialSession: Sendable {
         public var mfaToken: String?
         /// Length of an MFA session token, in seconds.
         public var mfaSessionLife: Int?
+        /// STS endpoint for the role and MFA calls this session makes itself (default:
+        /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, else the regional endpoint).
+        public var stsEndpoint: URL?
 
         public init(
             accessKeyId: String? = nil, secretAccessKey: String? = nil, sessionToken: String? = nil, profile: String? = nil, region: String? = nil,
             roleArn: String? = nil, roleSessionName: String? = nil, configPath: String? = nil, credentialsPath: String? = nil,
-            mfaSerial: String? = nil, mfaToken: String? = nil, mfaSessionLife: Int? = nil
+            mfaSerial: String? = nil, mfaToken: String? = nil, mfaSessionLife: Int? = nil, stsEndpoint: URL? = nil
         ) {
+            self.stsEndpoint = stsEndpoint
             self.accessKeyId = accessKeyId
             self.secretAccessKey = secretAccessKey
             self.sessionToken = sessionToken
@@ -45,7 +49,13 @@ public final class CredentialSession: Sendable {
     public let settings: Settings
     public let transport: HTTPTransport
     private let environment: @Sendable (String) -> String?
-    private let state = Mutex<(current: (any CredentialProvider)?, method: String?)>((nil, nil))
+    private struct State {
+        var current: (any CredentialProvider)?
+        var method: String?
+        /// The region the base source configures (a profile's `region`).
+        var sourceRegion: String?
+    }
+    private let state = Mutex(State())
 
     public init(settings: Settings, transport: HTTPTransport, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
         self.settings = settings
@@ -61,16 +71,20 @@ public final class CredentialSession: Sendable {
     /// A role is set and there are base credentials to assume it with.
     public var shouldAssumeRole: Bool { hasRole && (hasKeys || hasProfile) }
 
-    /// The region: the setting, else `AWS_REGION`, `AWS_DEFAULT_REGION`, else `us-east-1`.
+    /// The region: the setting, else `AWS_REGION`, `AWS_DEFAULT_REGION`, else the profile's
+    /// `region` (known once the base credentials are resolved), else `us-east-1`.
     public var region: String {
-        settings.region ?? [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
+        settings.region ?? [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
+            ?? state.withLock { $0.sourceRegion } ?? "us-east-1"
     }
 
     /// Which source answers: `explicit-keys`, a chain method (`env`, `assume-role`, …), with
     /// `+assume-role` or `+mfa-session` after the base when those apply.
     public var method: String? { state.withLock { $0.method } }
 
-    /// The base credentials (keys or profile or default chain), before any role or MFA.
+    /// The base credentials (keys or profile or default chain), before any role or MFA, and
+    /// the name of the source that gave them (`explicit-keys`, or a chain method such as `env`,
+    /// `shared-credentials-file`, `assume-role`, `container-role`, `iam-role`).
     public func baseProvider() async throws -> (any CredentialProvider, String) {
         if let id = settings.accessKeyId {
             guard let secret = settings.secretAccessKey else {
@@ -82,6 +96,7 @@ public final class CredentialSession: Sendable {
         guard let resolution = try await chain.resolve(profile: settings.profile, configPath: settings.configPath, credentialsPath: settings.credentialsPath) else {
             throw CredentialsError(.notFound, "no AWS credentials: give --aws-access-key-id/--aws-secret-access-key or --profile, or set the AWS_ variables or ~/.aws/credentials")
         }
+        if let region = resolution.region { state.withLock { $0.sourceRegion = region } }
         return (resolution.provider, resolution.method)
     }
 
@@ -92,7 +107,7 @@ public final class CredentialSession: Sendable {
         if let serial = settings.mfaSerial, settings.roleArn == nil {
             guard let code = settings.mfaToken else { throw STSError(.mfaCodeRequired, "--mfa-serial needs --mfa-token") }
             let base = try await provider.credentials()
-            let session = try await STSClient(transport: transport, region: region, environment: environment)
+            let session = try await STSClient(transport: transport, region: region, endpoint: stsEndpoint, environment: environment)
                 .getSessionToken(.init(durationSeconds: settings.mfaSessionLife, serialNumber: serial, tokenCode: code), credentials: base.signingCredentials)
             provider = StaticCredentialProvider(Credentials(session), region: region)
             method += "+mfa-session"
@@ -107,11 +122,15 @@ public final class CredentialSession: Sendable {
             method += "+assume-role"
         }
         let final = provider
-        state.withLock { $0 = (final, method) }
+        state.withLock {
+            $0.current = final
+            $0.method = method
+        }
         return final
     }
 
     private var stsEndpoint: URL? {
+        if let explicit = settings.stsEndpoint { return explicit }
         guard environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true" else { return nil }
         return [environment("AWS_ENDPOINT_URL_STS"), environment("AWS_ENDPOINT_URL")].compactMap { $0 }.first { !$0.isEmpty }.flatMap { URL(string: $0) }
     }
@@ -123,7 +142,7 @@ public final class CredentialSession: Sendable {
 
     /// Forgets any assumed role or MFA session: the next call starts from the base credentials.
     public func reset() {
-        state.withLock { $0 = (nil, nil) }
+        state.withLock { $0 = State() }
     }
 
     /// A provider for `region` with the same base, role and MFA settings.
