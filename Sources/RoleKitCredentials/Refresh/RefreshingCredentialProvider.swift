@@ -69,6 +69,9 @@ public final class RefreshingCredentialProvider: CredentialProvider {
     /// How many fetches have been started (for tests and diagnostics).
     public var fetchCount: Int { state.withLock { $0.fetchCount } }
 
+    /// Whether a fetch is under way (a background refresh included).
+    public var isRefreshing: Bool { state.withLock { $0.inFlight != nil } }
+
     /// The cached credentials, without refreshing.
     public var cachedCredentials: Credentials? { state.withLock { $0.current } }
 

@@ -82,6 +82,8 @@ public final class AssumeRoleCredentialProvider: RegionalCredentialProvider {
     public var roleSessionName: String { core.roleSessionName }
     /// The botocore-compatible cache key of this role's arguments.
     public var cacheKey: String { core.cacheKey }
+    /// Whether an AssumeRole call is under way (a background refresh included).
+    public var isRefreshing: Bool { refresher.isRefreshing }
     private let core: Core
     private let refresher: RefreshingCredentialProvider
 
