@@ -5,7 +5,7 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Backing: String, Hashable, Sendable {
             case invalidInput, accessDenied, untrustedCertificate, invalidSignature, sessionNameNotAllowed, profileDisabled
-            case resourceNotFound, validation, throttled, serviceUnavailable, unknownServiceError
+            case resourceNotFound, validation, tooManyTags, throttled, serviceUnavailable, unknownServiceError
             case malformedResponse, timeout, connection, tls, signing, configuration
         }
 
@@ -27,6 +27,8 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
         public static let resourceNotFound = Code(backing: .resourceNotFound)
         /// `ValidationException`.
         public static let validation = Code(backing: .validation)
+        /// `TooManyTagsException`: a resource may carry at most 50 tags.
+        public static let tooManyTags = Code(backing: .tooManyTags)
         public static let throttled = Code(backing: .throttled)
         /// 5xx after all retries.
         public static let serviceUnavailable = Code(backing: .serviceUnavailable)
@@ -108,6 +110,40 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
             if status == 429 { return make(.throttled, "CreateSession is rate-limited; use --cache, serve or update") }
             if status >= 500 { return make(.serviceUnavailable, "the service failed after retries; try again later") }
             return make(.unknownServiceError, "")
+        }
+    }
+
+    /// Maps a transport failure of a control-plane call (`operation`) to a Roles Anywhere error;
+    /// unknown service codes keep their code, message and request id.
+    static func controlPlane(_ error: TransportError, operation: String) -> RolesAnywhereError {
+        switch error.code {
+        case .timeout: return RolesAnywhereError(.timeout, "\(operation): Roles Anywhere did not answer in time: \(error.message)")
+        case .connection: return RolesAnywhereError(.connection, "\(operation): \(error.message)")
+        case .tls: return RolesAnywhereError(.tls, error.message)
+        case .configuration: return RolesAnywhereError(.configuration, error.message)
+        case .responseTooLarge: return RolesAnywhereError(.malformedResponse, error.message)
+        default: break
+        }
+        let status = error.status ?? 0
+        let serviceCode = error.serviceError?.code
+        let serviceMessage = error.serviceError?.message ?? ""
+        let requestId = error.response?.header("x-amzn-RequestId")
+        func make(_ code: Code, _ advice: String = "") -> RolesAnywhereError {
+            var text = "\(operation): \(serviceCode ?? "HTTP \(status)")"
+            if !serviceMessage.isEmpty { text += ": \(serviceMessage)" }
+            if !advice.isEmpty { text += " (\(advice))" }
+            return RolesAnywhereError(code, text, serviceCode: serviceCode, status: status, requestId: requestId)
+        }
+        switch serviceCode {
+        case "AccessDeniedException": return make(.accessDenied, "the credentials may not call \(operation)")
+        case "ResourceNotFoundException": return make(.resourceNotFound, "check the id or ARN and the region")
+        case "ValidationException": return make(.validation)
+        case "TooManyTagsException": return make(.tooManyTags, "a resource carries at most 50 tags")
+        case .some(let code) where RetryPolicy.throttlingCodes.contains(code): return make(.throttled, "try again later")
+        default:
+            if status == 429 { return make(.throttled, "try again later") }
+            if status >= 500 { return make(.serviceUnavailable, "the service failed after retries; try again later") }
+            return make(.unknownServiceError)
         }
     }
 }
