@@ -57,21 +57,58 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
         }
     }
 
+    /// An access key allowed to call the control plane (and the emulator's STS).
+    public struct AdminKey: Sendable, Codable, Hashable, CustomStringConvertible {
+        public var accessKeyId: String
+        public var secretAccessKey: String
+
+        public init(accessKeyId: String, secretAccessKey: String) {
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+        }
+
+        public var description: String { "AdminKey(\(accessKeyId), <redacted>)" }
+    }
+
     public var accountId: String
     public var region: String
     public var trustAnchors: [TrustAnchor]
     public var profiles: [Profile]
     public var crls: [CRL]
+    /// Keys whose SigV4 signatures the control plane accepts.
+    public var adminKeys: [AdminKey]
     /// Accepted difference between `X-Amz-Date` and the emulator's clock (default 300 s).
     public var clockToleranceSeconds: Int
 
-    public init(accountId: String = "123456789012", region: String = "us-east-1", trustAnchors: [TrustAnchor] = [], profiles: [Profile] = [], crls: [CRL] = [], clockToleranceSeconds: Int = 300) {
+    public init(
+        accountId: String = "123456789012", region: String = "us-east-1", trustAnchors: [TrustAnchor] = [], profiles: [Profile] = [], crls: [CRL] = [],
+        adminKeys: [AdminKey] = [], clockToleranceSeconds: Int = 300
+    ) {
         self.accountId = accountId
         self.region = region
         self.trustAnchors = trustAnchors
         self.profiles = profiles
         self.crls = crls
+        self.adminKeys = adminKeys
         self.clockToleranceSeconds = clockToleranceSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accountId, region, trustAnchors, profiles, crls, adminKeys, clockToleranceSeconds
+    }
+
+    /// Every member is optional in the JSON file; missing ones take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            accountId: try container.decodeIfPresent(String.self, forKey: .accountId) ?? "123456789012",
+            region: try container.decodeIfPresent(String.self, forKey: .region) ?? "us-east-1",
+            trustAnchors: try container.decodeIfPresent([TrustAnchor].self, forKey: .trustAnchors) ?? [],
+            profiles: try container.decodeIfPresent([Profile].self, forKey: .profiles) ?? [],
+            crls: try container.decodeIfPresent([CRL].self, forKey: .crls) ?? [],
+            adminKeys: try container.decodeIfPresent([AdminKey].self, forKey: .adminKeys) ?? [],
+            clockToleranceSeconds: try container.decodeIfPresent(Int.self, forKey: .clockToleranceSeconds) ?? 300
+        )
     }
 
     /// Reads a configuration from a JSON file.

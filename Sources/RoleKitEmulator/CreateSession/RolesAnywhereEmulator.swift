@@ -1,4 +1,5 @@
 import Crypto
+import RoleKitServices
 import _CryptoExtras
 public import FoundationEssentials
 public import RoleKitSigning
@@ -14,13 +15,6 @@ import Synchronization
 /// period, revocation by the trust anchor's CRLs, the profile (exists, enabled, lists the role,
 /// session-name policy) and the duration bounds. Errors come back in the AWS shape.
 public final class RolesAnywhereEmulator: Sendable {
-    struct Anchor: Sendable {
-        var configuration: EmulatorConfiguration.TrustAnchor
-        var arn: String
-        var certificates: [Certificate]
-        var crls: [CertificateRevocationList]
-    }
-
     /// A response to send: status, headers and body.
     public struct Response: Sendable {
         public var status: Int
@@ -29,51 +23,100 @@ public final class RolesAnywhereEmulator: Sendable {
     }
 
     public let configuration: EmulatorConfiguration
-    private let anchors: [String: Anchor]
+    /// Trust anchors, profiles, CRLs and subjects (seeded from the configuration).
+    public let store: EmulatorStore
+    /// The control-plane operations on the same store.
+    public let controlPlane: ControlPlaneEmulator
     private let now: @Sendable () -> Date
     private let issued = Mutex<[String: IssuedSession]>([:])
 
     /// A session the emulator issued (kept for the STS side and for tests).
     public struct IssuedSession: Sendable, Hashable {
         public var accessKeyId: String
+        public var secretAccessKey: String
+        public var sessionToken: String
         public var roleArn: String
         public var sessionName: String
         public var expiration: Date
         public var subject: String
     }
 
-    /// Loads trust anchors and CRLs; throws when a bundle or CRL is unreadable or a CRL is not
-    /// signed by its trust anchor.
-    public init(configuration: EmulatorConfiguration, now: @escaping @Sendable () -> Date = { Date() }) throws(EmulatorError) {
+    /// Loads trust anchors, profiles and CRLs of `configuration` into `store` (an in-memory one
+    /// when `nil`); resources already in the store keep their state. Throws when a bundle or
+    /// CRL is unreadable or a CRL is not signed by its trust anchor.
+    public init(configuration: EmulatorConfiguration, store: EmulatorStore? = nil, now: @escaping @Sendable () -> Date = { Date() }) throws(EmulatorError) {
         self.configuration = configuration
         self.now = now
-        var anchors: [String: Anchor] = [:]
+        let store = if let store { store } else { try EmulatorStore() }
+        self.store = store
+        self.controlPlane = ControlPlaneEmulator(
+            store: store, accountId: configuration.accountId, region: configuration.region,
+            adminKeys: Dictionary(configuration.adminKeys.map { ($0.accessKeyId, $0.secretAccessKey) }, uniquingKeysWith: { $1 }),
+            toleranceSeconds: configuration.clockToleranceSeconds, now: now
+        )
+        let stamp = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
+        var anchorCertificates: [String: [Certificate]] = [:]
         for anchor in configuration.trustAnchors {
             let pem = try Self.text(anchor.certificateBundle, what: "trust anchor \(anchor.name)")
-            let certificates: [Certificate]
-            do {
-                certificates = try PEMDocument.parseMultiple(pemString: pem).filter { $0.discriminator == "CERTIFICATE" }.map { try Certificate(derEncoded: $0.derBytes) }
-            } catch {
-                throw EmulatorError.configuration("trust anchor \(anchor.name): the bundle is not PEM certificates")
-            }
-            guard !certificates.isEmpty else { throw EmulatorError.configuration("trust anchor \(anchor.name): the bundle holds no certificate") }
-            anchors[configuration.trustAnchorArn(anchor)] = Anchor(configuration: anchor, arn: configuration.trustAnchorArn(anchor), certificates: certificates, crls: [])
+            let certificates = Self.certificates(pem: pem)
+            guard !certificates.isEmpty else { throw EmulatorError.configuration("trust anchor \(anchor.name): the bundle holds no PEM certificate") }
+            let arn = configuration.trustAnchorArn(anchor)
+            anchorCertificates[anchor.id] = certificates
+            guard try store.get(.trustAnchor, id: anchor.id) == nil else { continue }
+            let detail = RolesAnywhere.TrustAnchorDetail(
+                createdAt: stamp, enabled: anchor.enabled, name: anchor.name, notificationSettings: ControlPlaneEmulator.defaultNotificationSettings,
+                source: .init(sourceData: .x509CertificateData(pem), sourceType: .certificateBundle), trustAnchorArn: arn, trustAnchorId: anchor.id, updatedAt: stamp
+            )
+            try store.put(.trustAnchor, id: anchor.id, arn: arn, document: Data(ControlPlaneEmulator.encode(detail)))
         }
-        for crlConfiguration in configuration.crls where crlConfiguration.enabled {
-            guard let key = anchors.first(where: { $0.value.configuration.id == crlConfiguration.trustAnchorId })?.key else {
+        for profile in configuration.profiles where try store.get(.profile, id: profile.id) == nil {
+            let arn = configuration.profileArn(profile)
+            let detail = RolesAnywhere.ProfileDetail(
+                acceptRoleSessionName: profile.acceptRoleSessionName, attributeMappings: ControlPlaneEmulator.defaultAttributeMappings, createdAt: stamp,
+                createdBy: "emulator configuration", durationSeconds: profile.durationSeconds, enabled: profile.enabled, managedPolicyArns: [],
+                name: profile.name, profileArn: arn, profileId: profile.id, requireInstanceProperties: false, roleArns: profile.roleArns, updatedAt: stamp
+            )
+            try store.put(.profile, id: profile.id, arn: arn, document: Data(ControlPlaneEmulator.encode(detail)))
+        }
+        for crlConfiguration in configuration.crls {
+            guard let anchor = configuration.trustAnchors.first(where: { $0.id == crlConfiguration.trustAnchorId }), let certificates = anchorCertificates[anchor.id] else {
                 throw EmulatorError.configuration("CRL \(crlConfiguration.name) names an unknown trust anchor \(crlConfiguration.trustAnchorId)")
             }
-            let crl = try CertificateRevocationList(bytes: try Self.bytes(crlConfiguration.crl, what: "CRL \(crlConfiguration.name)"))
-            guard anchors[key]!.certificates.contains(where: { $0.subject == crl.issuer && crl.isSigned(by: $0) }) else {
+            let bytes = try Self.bytes(crlConfiguration.crl, what: "CRL \(crlConfiguration.name)")
+            let crl = try CertificateRevocationList(bytes: bytes)
+            guard certificates.contains(where: { $0.subject == crl.issuer && crl.isSigned(by: $0) }) else {
                 throw EmulatorError.configuration("CRL \(crlConfiguration.name) is not signed by a certificate of its trust anchor")
             }
-            anchors[key]!.crls.append(crl)
+            guard try store.get(.crl, id: crlConfiguration.id) == nil else { continue }
+            let arn = "arn:aws:rolesanywhere:\(configuration.region):\(configuration.accountId):crl/\(crlConfiguration.id)"
+            let detail = RolesAnywhere.CrlDetail(
+                createdAt: stamp, crlArn: arn, crlData: Data(bytes), crlId: crlConfiguration.id, enabled: crlConfiguration.enabled,
+                name: crlConfiguration.name, trustAnchorArn: configuration.trustAnchorArn(anchor), updatedAt: stamp
+            )
+            try store.put(.crl, id: crlConfiguration.id, arn: arn, lookup: detail.trustAnchorArn, document: Data(ControlPlaneEmulator.encode(detail)))
         }
-        self.anchors = anchors
     }
 
     /// Sessions issued so far.
     public var issuedSessions: [IssuedSession] { issued.withLock { Array($0.values) } }
+
+    /// The session behind an access key the emulator issued (for its STS).
+    public func issuedSession(accessKeyId: String) -> IssuedSession? { issued.withLock { $0[accessKeyId] } }
+
+    /// Records a session issued elsewhere (the emulator's STS `AssumeRole`).
+    func record(_ session: IssuedSession) { issued.withLock { $0[session.accessKeyId] = session } }
+
+    static func certificates(pem: String) -> [Certificate] {
+        ((try? PEMDocument.parseMultiple(pemString: pem)) ?? []).filter { $0.discriminator == "CERTIFICATE" }.compactMap { try? Certificate(derEncoded: $0.derBytes) }
+    }
+
+    func decodeStored<T: Decodable>(_ type: T.Type, _ entry: EmulatorStore.Entry) throws(EmulatorError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: entry.document)
+        } catch {
+            throw EmulatorError(status: 500, code: "InternalServerException", message: "stored resource \(entry.id) is unreadable")
+        }
+    }
 
     /// Handles `POST /sessions`.
     public func createSession(_ request: SigningRequest) async -> Response {
@@ -147,59 +190,42 @@ public final class RolesAnywhereEmulator: Sendable {
         else { throw EmulatorError.invalidSignature }
         // 5. Parameters.
         let parameters = try CreateSessionParameters(body: request.body, query: request.query)
-        guard let anchor = anchors[parameters.trustAnchorArn] else {
+        guard let anchorEntry = try store.get(.trustAnchor, arn: parameters.trustAnchorArn) else {
             throw EmulatorError.notFound("Trust anchor \(parameters.trustAnchorArn) not found")
         }
-        guard let profile = configuration.profiles.first(where: { configuration.profileArn($0) == parameters.profileArn }) else {
+        let anchor = try decodeStored(RolesAnywhere.TrustAnchorDetail.self, anchorEntry)
+        guard let profileEntry = try store.get(.profile, arn: parameters.profileArn) else {
             throw EmulatorError.notFound("Profile \(parameters.profileArn) not found")
         }
-        // 6. Trust: enabled anchor, validity, chain, revocation.
-        guard anchor.configuration.enabled else { throw EmulatorError.untrusted }
-        for certificate in [leaf] + intermediates {
-            if now < certificate.notValidBefore || now > certificate.notValidAfter { throw EmulatorError.untrusted }
+        let profile = try decodeStored(RolesAnywhere.ProfileDetail.self, profileEntry)
+        // From here on the caller is authenticated: outcomes are recorded on its subject.
+        do {
+            try await authorize(leaf: leaf, intermediates: intermediates, anchor: anchor, anchorArn: anchorEntry.arn, profile: profile, parameters: parameters, now: now)
+        } catch {
+            try? recordSubject(leaf: leaf, failed: true, now: now)
+            throw error
         }
-        var verifier = Verifier(rootCertificates: CertificateStore(anchor.certificates)) {
-            RFC5280Policy(fixedExpiryValidationTime: now)
-        }
-        let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
-        guard case .validCertificate(let chain) = result else { throw EmulatorError.untrusted }
-        for certificate in chain.dropLast() where anchor.crls.contains(where: { $0.revokes(certificate) }) {
-            throw EmulatorError.untrusted
-        }
-        // 7. Profile.
-        guard profile.enabled else { throw EmulatorError.accessDenied("Profile \(profile.name) is disabled") }
-        guard profile.roleArns.contains(parameters.roleArn) else {
-            throw EmulatorError.accessDenied("Role \(parameters.roleArn) is not in profile \(profile.name)")
-        }
-        if parameters.roleSessionName != nil, !profile.acceptRoleSessionName {
-            throw EmulatorError.accessDenied("Not authorized to set roleSessionName")
-        }
+        try? recordSubject(leaf: leaf, failed: false, now: now)
         let duration = parameters.durationSeconds ?? 3600
-        guard (900...43_200).contains(duration) else {
-            throw EmulatorError.validation("durationSeconds must be between 900 and 43200")
-        }
-        guard duration <= profile.durationSeconds else {
-            throw EmulatorError.validation("durationSeconds \(duration) exceeds the profile's maximum of \(profile.durationSeconds)")
-        }
         // 8. Issue.
         let sessionName = parameters.roleSessionName ?? leaf.serialNumber.bytes.lowercaseHex
         let expiration = now.addingTimeInterval(TimeInterval(duration))
         let accessKeyId = "ASIA" + Self.random(16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let secretAccessKey = Self.random(40, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        let sessionToken = "IQoJb3JpZ2luX2VtdWxhdG9y" + Self.random(300, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
         let roleName = parameters.roleArn.split(separator: "/").last.map(String.init) ?? "role"
         let arnParts = parameters.roleArn.split(separator: ":", omittingEmptySubsequences: false)
         let account = arnParts.count > 4 && !arnParts[4].isEmpty ? String(arnParts[4]) : configuration.accountId
         let subject = leaf.subject.description
-        issued.withLock {
-            $0[accessKeyId] = IssuedSession(accessKeyId: accessKeyId, roleArn: parameters.roleArn, sessionName: sessionName, expiration: expiration, subject: subject)
-        }
+        record(IssuedSession(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken, roleArn: parameters.roleArn, sessionName: sessionName, expiration: expiration, subject: subject))
         let output = EmittedOutput(
             credentialSet: [
                 .init(
                     assumedRoleUser: .init(arn: "arn:aws:sts::\(account):assumed-role/\(roleName)/\(sessionName)", assumedRoleId: "AROA\(Self.random(17, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")):\(sessionName)"),
                     credentials: .init(
                         accessKeyId: accessKeyId,
-                        secretAccessKey: Self.random(40, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
-                        sessionToken: "IQoJb3JpZ2luX2VtdWxhdG9y" + Self.random(300, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+                        secretAccessKey: secretAccessKey,
+                        sessionToken: sessionToken,
                         expiration: ISO8601Timestamp.format(expiration)
                     ),
                     packedPolicySize: 0,
@@ -207,11 +233,86 @@ public final class RolesAnywhereEmulator: Sendable {
                     sourceIdentity: leaf.subject.commonName ?? subject
                 )
             ],
-            subjectArn: "arn:aws:rolesanywhere:\(configuration.region):\(configuration.accountId):subject/\(UUID().uuidString.lowercased())"
+            subjectArn: (try? store.find(.subject, lookup: subject).first?.arn) ?? "arn:aws:rolesanywhere:\(configuration.region):\(configuration.accountId):subject/\(UUID().uuidString.lowercased())"
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return Array((try? encoder.encode(output)) ?? Data())
+    }
+
+    /// Trust (enabled anchor, validity, chain, revocation), then the profile's rules.
+    private func authorize(
+        leaf: Certificate, intermediates: [Certificate], anchor: RolesAnywhere.TrustAnchorDetail, anchorArn: String,
+        profile: RolesAnywhere.ProfileDetail, parameters: CreateSessionParameters, now: Date
+    ) async throws(EmulatorError) {
+        // 6. Trust: enabled anchor, validity, chain, revocation.
+        guard anchor.enabled == true, case .x509CertificateData(let pem)? = anchor.source?.sourceData else { throw EmulatorError.untrusted }
+        let roots = Self.certificates(pem: pem)
+        for certificate in [leaf] + intermediates {
+            if now < certificate.notValidBefore || now > certificate.notValidAfter { throw EmulatorError.untrusted }
+        }
+        var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
+            RFC5280Policy(fixedExpiryValidationTime: now)
+        }
+        let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
+        guard case .validCertificate(let chain) = result else { throw EmulatorError.untrusted }
+        var crls: [CertificateRevocationList] = []
+        for entry in try store.find(.crl, lookup: anchorArn) {
+            let detail = try decodeStored(RolesAnywhere.CrlDetail.self, entry)
+            guard detail.enabled == true, let data = detail.crlData, let crl = try? CertificateRevocationList(bytes: Array(data)) else { continue }
+            // Only a CRL signed by a CA of the chain counts.
+            if chain.contains(where: { $0.subject == crl.issuer && crl.isSigned(by: $0) }) { crls.append(crl) }
+        }
+        for certificate in chain.dropLast() where crls.contains(where: { $0.revokes(certificate) }) {
+            throw EmulatorError.untrusted
+        }
+        // 7. Profile.
+        let name = profile.name ?? profile.profileId ?? "?"
+        guard profile.enabled == true else { throw EmulatorError.accessDenied("Profile \(name) is disabled") }
+        guard (profile.roleArns ?? []).contains(parameters.roleArn) else {
+            throw EmulatorError.accessDenied("Role \(parameters.roleArn) is not in profile \(name)")
+        }
+        if parameters.roleSessionName != nil, profile.acceptRoleSessionName != true {
+            throw EmulatorError.accessDenied("Not authorized to set roleSessionName")
+        }
+        let duration = parameters.durationSeconds ?? 3600
+        guard (900...43_200).contains(duration) else {
+            throw EmulatorError.validation("durationSeconds must be between 900 and 43200")
+        }
+        let maximum = profile.durationSeconds ?? 3600
+        guard duration <= maximum else {
+            throw EmulatorError.validation("durationSeconds \(duration) exceeds the profile's maximum of \(maximum)")
+        }
+    }
+
+    /// Creates or updates the subject of `leaf` (keyed by its distinguished name): last seen,
+    /// and the certificate's entry with its outcome.
+    private func recordSubject(leaf: Certificate, failed: Bool, now: Date) throws(EmulatorError) {
+        let name = leaf.subject.description
+        let stamp = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        var detail: RolesAnywhere.SubjectDetail
+        let id: String
+        let arn: String
+        if let entry = try store.find(.subject, lookup: name).first {
+            detail = try decodeStored(RolesAnywhere.SubjectDetail.self, entry)
+            id = entry.id
+            arn = entry.arn
+        } else {
+            id = UUID().uuidString.lowercased()
+            arn = "arn:aws:rolesanywhere:\(configuration.region):\(configuration.accountId):subject/\(id)"
+            detail = RolesAnywhere.SubjectDetail(createdAt: stamp, credentials: [], enabled: true, instanceProperties: [], subjectArn: arn, subjectId: id, x509Subject: name)
+        }
+        let serial = leaf.serialNumber.decimalString
+        var pem = ""
+        if let der = try? leaf.serializeAsPEM() { pem = der.pemString }
+        let summary = RolesAnywhere.CredentialSummary(enabled: true, failed: failed, issuer: leaf.issuer.description, seenAt: stamp, serialNumber: serial, x509CertificateData: pem)
+        var credentials = detail.credentials ?? []
+        credentials.removeAll { $0.serialNumber == serial }
+        credentials.append(summary)
+        detail.credentials = credentials
+        detail.lastSeenAt = stamp
+        detail.updatedAt = stamp
+        try store.put(.subject, id: id, arn: arn, lookup: name, document: Data(ControlPlaneEmulator.encode(detail)))
     }
 
     // MARK: - Helpers

@@ -131,15 +131,20 @@ public final class EmulatorServer: Sendable {
         )
     }
 
+    /// CreateSession, then the control plane, then STS.
     static func route(_ request: SigningRequest, rolesAnywhere: RolesAnywhereEmulator) async -> RolesAnywhereEmulator.Response {
-        switch (request.method, request.path) {
-        case ("POST", "/sessions"):
+        if request.method == "POST", request.path == "/sessions" {
             return await rolesAnywhere.createSession(request)
-        default:
-            return RolesAnywhereEmulator.errorResponse(
-                EmulatorError(status: 404, code: "UnknownOperationException", message: "The emulator does not implement \(request.method) \(request.path)")
-            )
         }
+        if let response = rolesAnywhere.controlPlane.handle(request) {
+            return response
+        }
+        if STSEmulator.isSTSRequest(request) {
+            return STSEmulator(rolesAnywhere: rolesAnywhere).handle(request)
+        }
+        return RolesAnywhereEmulator.errorResponse(
+            EmulatorError(status: 404, code: "UnknownOperationException", message: "The emulator does not implement \(request.method) \(request.path)")
+        )
     }
 
     static func response(_ response: RolesAnywhereEmulator.Response) -> Response {
