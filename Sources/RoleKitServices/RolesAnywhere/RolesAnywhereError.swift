@@ -136,6 +136,9 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
         }
         switch serviceCode {
         case "AccessDeniedException": return make(.accessDenied, "the credentials may not call \(operation)")
+        case "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch",
+            "IncompleteSignatureException", "MissingAuthenticationTokenException", "ExpiredTokenException":
+            return make(.accessDenied, "check the access key, secret and session token, and the clock")
         case "ResourceNotFoundException": return make(.resourceNotFound, "check the id or ARN and the region")
         case "ValidationException": return make(.validation)
         case "TooManyTagsException": return make(.tooManyTags, "a resource carries at most 50 tags")
