@@ -303,4 +303,26 @@ struct ControlPlaneTests {
             #expect(forged != nil)
         }
     }
+
+    /// boto3's own `rolesanywhere` client drives the emulator; every answer is checked against
+    /// botocore's copy of the service model (scripts/reference/boto3_rolesanywhere.py).
+    @Test func boto3DrivesTheEmulator() async throws {
+        try await withHarness { h in
+            let script = TestEnvironment.referenceScript("boto3_rolesanywhere.py")
+            let result = try await Subprocess.runAsync(
+                [TestEnvironment.python, script, h.endpoint.absoluteString, Self.admin.accessKeyId, Self.admin.secretAccessKey,
+                 TestPKI.shared.path("ca-bundle.pem"), TestPKI.shared.path("intermediate.crl.der")],
+                environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+            )
+            #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
+            let summary = try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: [String]]
+            #expect(summary?["problems"] == [])
+            let calls = Set(summary?["calls"] ?? [])
+            for operation in ["CreateTrustAnchor", "UpdateProfile", "ImportCrl", "TagResource", "UntagResource", "DeleteTrustAnchor", "EnableProfile", "DisableTrustAnchor"] {
+                #expect(calls.contains(operation), "boto3 did not call \(operation)")
+            }
+            #expect(calls.contains("ListProfiles(paginator, 3 pages)"))
+            #expect(calls.contains("tag_resource->TooManyTagsException"))
+        }
+    }
 }
