@@ -1,18 +1,23 @@
 import ArgumentParser
 import FoundationEssentials
 import Logging
+import RoleKitCredentials
 import RoleKitEmulator
+import RoleKitIdentity
+import RoleKitTransport
 
 /// `rolekit emulator`: a local Roles Anywhere `CreateSession` service.
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
-        abstract: "Run a local IAM Roles Anywhere emulator (CreateSession) on loopback.",
+        abstract: "Run a local IAM Roles Anywhere emulator (CreateSession, the control plane, STS) on loopback.",
         discussion: """
-            Give a JSON configuration with --config, or one trust anchor and profile with flags:
+            Give a JSON configuration with --config, or a trust anchor and profile with flags:
               rolekit emulator --trust-anchor ca.pem --role-arn arn:aws:iam::123456789012:role/demo
-            The emulator prints the trust anchor and profile ARNs to use with credential-process
-            and --endpoint http://HOST:PORT. Stop it with Ctrl-C (SIGINT) or SIGTERM.
+            or nothing, and create resources through the control plane (rolekit trust-anchors …
+            --endpoint-url http://HOST:PORT, or boto3), signed with the admin key (default
+            AKIAEMULATORADMIN000 / emulator-admin-secret). With --data-dir the state survives
+            restarts (SQLite); without it, it lives in memory. Stop with Ctrl-C or SIGTERM.
             """
     )
 
@@ -52,10 +57,26 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("Private key of --tls-certificate (PEM).", valueName: "path"))
     var tlsKey: String?
 
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Keep state in DIR/emulator.sqlite across restarts (default: in memory).", valueName: "dir"))
+    var dataDirectory: String?
+
+    @Option(name: .customLong("admin-access-key-id"), help: ArgumentHelp("Access key id the control plane accepts (ROLEKIT_EMULATOR_ACCESS_KEY_ID).", valueName: "id"))
+    var adminAccessKeyId: String?
+
+    @Option(name: .customLong("admin-secret-access-key"), help: ArgumentHelp("Its secret (ROLEKIT_EMULATOR_SECRET_ACCESS_KEY).", valueName: "secret"))
+    var adminSecretAccessKey: String?
+
+    /// The well-known default admin key: the emulator is a local test tool.
+    static let defaultAdminKey = EmulatorConfiguration.AdminKey(accessKeyId: "AKIAEMULATORADMIN000", secretAccessKey: "emulator-admin-secret")
+
+    var adminKey: EmulatorConfiguration.AdminKey {
+        let id = adminAccessKeyId ?? ProcessEnvironment.value("ROLEKIT_EMULATOR_ACCESS_KEY_ID").flatMap { $0.isEmpty ? nil : $0 }
+        let secret = adminSecretAccessKey ?? ProcessEnvironment.value("ROLEKIT_EMULATOR_SECRET_ACCESS_KEY").flatMap { $0.isEmpty ? nil : $0 }
+        guard let id, let secret else { return Self.defaultAdminKey }
+        return .init(accessKeyId: id, secretAccessKey: secret)
+    }
+
     func validate() throws {
-        if config == nil && trustAnchors.isEmpty {
-            throw ValidationError("give --config FILE, or at least one --trust-anchor PEM and --role-arn")
-        }
         if config != nil && (!trustAnchors.isEmpty || !roleArns.isEmpty || !crl.isEmpty) {
             throw ValidationError("--config cannot be combined with --trust-anchor, --role-arn or --crl")
         }
@@ -63,26 +84,34 @@ struct EmulatorCommand: AsyncParsableCommand {
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-certificate and --tls-key go together")
         }
+        if (adminAccessKeyId == nil) != (adminSecretAccessKey == nil) {
+            throw ValidationError("--admin-access-key-id and --admin-secret-access-key go together")
+        }
     }
 
     func makeConfiguration() throws -> EmulatorConfiguration {
-        if let config { return try EmulatorConfiguration.load(path: config) }
+        if let config {
+            var configuration = try EmulatorConfiguration.load(path: config)
+            if configuration.adminKeys.isEmpty || adminAccessKeyId != nil { configuration.adminKeys.append(adminKey) }
+            return configuration
+        }
         let anchors = trustAnchors.enumerated().map { index, path in
             EmulatorConfiguration.TrustAnchor(id: "ta-\(index + 1)", name: "anchor-\(index + 1)", certificateBundle: path)
         }
         let crls = crl.enumerated().flatMap { index, path in
             anchors.map { EmulatorConfiguration.CRL(id: "crl-\(index + 1)-\($0.id)", name: "crl-\(index + 1)", trustAnchorId: $0.id, crl: path) }
         }
-        let profile = EmulatorConfiguration.Profile(
-            id: "profile-1", name: "default", roleArns: roleArns, durationSeconds: profileDuration, acceptRoleSessionName: acceptRoleSessionName
-        )
-        return EmulatorConfiguration(accountId: accountId, region: region, trustAnchors: anchors, profiles: [profile], crls: crls)
+        let profiles = roleArns.isEmpty ? [] : [
+            EmulatorConfiguration.Profile(id: "profile-1", name: "default", roleArns: roleArns, durationSeconds: profileDuration, acceptRoleSessionName: acceptRoleSessionName)
+        ]
+        return EmulatorConfiguration(accountId: accountId, region: region, trustAnchors: anchors, profiles: profiles, crls: crls, adminKeys: [adminKey])
     }
 
     func run() async throws {
         try await StandardError.failingWithOneLine {
             let configuration = try makeConfiguration()
-            let emulator = try RolesAnywhereEmulator(configuration: configuration)
+            let store = try EmulatorStore(directory: dataDirectory.map { SecureFileReader.expandTilde($0) })
+            let emulator = try RolesAnywhereEmulator(configuration: configuration, store: store)
             if host != "127.0.0.1" && host != "::1" && host != "localhost" {
                 StandardError.line("rolekit: warning: the emulator listens on \(host), not loopback; it issues credentials to anyone who can reach it")
             }
@@ -92,6 +121,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             let scheme = tls == nil ? "http" : "https"
             try await server.run { port in
                 var lines = ["rolekit emulator listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"]
+                lines.append("  state         \(store.path ?? "in memory")")
+                lines.append("  admin key     \(configuration.adminKeys.map(\.accessKeyId).joined(separator: ", ")) (control plane and STS)")
                 for anchor in configuration.trustAnchors { lines.append("  trust anchor  \(configuration.trustAnchorArn(anchor))") }
                 for profile in configuration.profiles {
                     lines.append("  profile       \(configuration.profileArn(profile))")

@@ -3,7 +3,10 @@ import FoundationEssentials
 import Logging
 import RoleKitCredentials
 import RoleKitEmulator
+import RoleKitIdentity
+import RoleKitServices
 import RoleKitSigning
+import RoleKitTransport
 
 /// `rolekit quickstart`: the whole Roles Anywhere flow, offline, in one command.
 struct QuickstartCommand: AsyncParsableCommand {
@@ -50,23 +53,43 @@ struct QuickstartCommand: AsyncParsableCommand {
         print("   leaf          \(pki.leafCertificatePath)  (\(leafType.rawValue), serial \(pki.leafSerial))")
         print("   leaf key      \(pki.leafKeyPath)  (mode 0600)")
 
-        step(2, "Start the Roles Anywhere emulator on loopback, trusting the root CA")
-        let anchor = EmulatorConfiguration.TrustAnchor(id: "quickstart-anchor", name: "quickstart", certificateBundle: pki.rootCertificatePath)
-        let profile = EmulatorConfiguration.Profile(id: "quickstart-profile", name: "quickstart", roleArns: [roleArn])
-        let configuration = EmulatorConfiguration(trustAnchors: [anchor], profiles: [profile])
-        let server = EmulatorServer(rolesAnywhere: try RolesAnywhereEmulator(configuration: configuration))
+        step(2, "Start the Roles Anywhere emulator on loopback; register a trust anchor and a profile")
+        let admin = EmulatorCommand.defaultAdminKey
+        let server = EmulatorServer(rolesAnywhere: try RolesAnywhereEmulator(configuration: EmulatorConfiguration(adminKeys: [admin])))
         let port = try await server.start()
         do {
             let endpoint = "http://127.0.0.1:\(port)"
             print("   endpoint      \(endpoint)")
-            print("   trust anchor  \(configuration.trustAnchorArn(anchor))")
-            print("   profile       \(configuration.profileArn(profile))")
+            // The way a user does it against AWS: the control-plane API, signed with SigV4.
+            let transport = try HTTPTransport()
+            let anchorArn: String
+            let profileArn: String
+            do {
+                let credentials = SigningCredentials(accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey)
+                let client = RolesAnywhereControlPlane(transport: transport, region: "us-east-1", endpoint: URL(string: endpoint)) { credentials }
+                let rootPEM = String(decoding: try SecureFileReader.readFile(pki.rootCertificatePath, what: "root CA"), as: UTF8.self)
+                let anchor = try await client.createTrustAnchor(.init(enabled: true, name: "quickstart", source: .init(sourceData: .x509CertificateData(rootPEM), sourceType: .certificateBundle)))
+                let profile = try await client.createProfile(.init(enabled: true, name: "quickstart", roleArns: [roleArn]))
+                guard let trustAnchorArn = anchor.trustAnchor.trustAnchorArn, let arn = profile.profile?.profileArn else {
+                    throw QuickstartFailure(message: "the emulator did not return the new ARNs")
+                }
+                anchorArn = trustAnchorArn
+                profileArn = arn
+                try? await transport.shutdown()
+            } catch {
+                try? await transport.shutdown()
+                throw error
+            }
+            print("   $ rolekit trust-anchors create --name quickstart --certificate-bundle root-ca.pem --enabled --endpoint-url \(endpoint)")
+            print("   trust anchor  \(anchorArn)")
+            print("   $ rolekit profiles create --name quickstart --role-arn \(roleArn) --enabled --endpoint-url \(endpoint)")
+            print("   profile       \(profileArn)")
             print("   role          \(roleArn)")
 
             step(3, "Sign CreateSession with the leaf key (SigV4-X509) and get credentials")
             let arguments = [
                 "--certificate", pki.leafCertificatePath, "--private-key", pki.leafKeyPath, "--intermediates", pki.intermediatePath,
-                "--trust-anchor-arn", configuration.trustAnchorArn(anchor), "--profile-arn", configuration.profileArn(profile),
+                "--trust-anchor-arn", anchorArn, "--profile-arn", profileArn,
                 "--role-arn", roleArn, "--endpoint", endpoint,
             ]
             print("   $ rolekit credential-process \\")
@@ -83,7 +106,7 @@ struct QuickstartCommand: AsyncParsableCommand {
             step(4, "A certificate from another CA is refused")
             let refused = try RolesAnywhereOptions.parse([
                 "--certificate", stranger.leafCertificatePath, "--private-key", stranger.leafKeyPath, "--intermediates", stranger.intermediatePath,
-                "--trust-anchor-arn", configuration.trustAnchorArn(anchor), "--profile-arn", configuration.profileArn(profile),
+                "--trust-anchor-arn", anchorArn, "--profile-arn", profileArn,
                 "--role-arn", roleArn, "--endpoint", endpoint,
             ])
             do {

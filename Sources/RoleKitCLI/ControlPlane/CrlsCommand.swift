@@ -1,0 +1,200 @@
+import ArgumentParser
+import FoundationEssentials
+import RoleKitServices
+import RoleKitIdentity
+import RoleKitSigning
+
+/// `rolekit crls …`: import, get, list, update, delete, enable, disable certificate revocation
+/// lists.
+struct CrlsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crls",
+        abstract: "Manage the certificate revocation lists of trust anchors.",
+        subcommands: [Import.self, Get.self, List.self, Update.self, Delete.self, Enable.self, Disable.self]
+    )
+
+    static let columns = ["name", "crlId", "enabled", "createdAt", "updatedAt", "trustAnchorArn", "crlArn"]
+
+    /// The CRL bytes are shown as their size in table and text output.
+    static func rows(_ items: [JSONValue]) -> [JSONValue] {
+        items.map { item in
+            guard case .object(var members) = item else { return item }
+            if case .string(let data)? = members["crlData"] {
+                members["crlData"] = nil
+                members["crlBytes"] = .number(Double(Data(base64Encoded: data)?.count ?? 0))
+            }
+            return .object(members)
+        }
+    }
+
+    static func one(_ response: some Encodable) -> RenderedValue {
+        RenderedValue(response, rows: { rows($0["crl"].map { [$0] } ?? []) }, columns: columns)
+    }
+
+    static func read(_ path: String) throws -> Data {
+        Data(try SecureFileReader.readFile(SecureFileReader.expandTilde(path), what: "CRL"))
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Import a CRL (PEM or DER) for a trust anchor.", aliases: ["create"])
+        @Option(help: "Name of the CRL.") var name: String
+        @Option(help: ArgumentHelp("CRL file, PEM or DER.", valueName: "path")) var crl: String
+        @Option(name: .customLong("trust-anchor-arn"), help: ArgumentHelp("The trust anchor whose certificates it revokes.", valueName: "arn")) var trustAnchorArn: String
+        @Flag(inversion: .prefixedNo, help: "Enforce it at once (default: disabled, as the API does).") var enabled = false
+        @Option(name: .customLong("tag"), help: ArgumentHelp("Tag KEY=VALUE (repeatable).", valueName: "key=value")) var tags: [String] = []
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in
+                CrlsCommand.one(try await client.importCrl(.init(crlData: try CrlsCommand.read(crl), enabled: enabled, name: name, tags: try ControlPlaneOptions.tags(tags), trustAnchorArn: trustAnchorArn)))
+            }
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a CRL.")
+        @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in CrlsCommand.one(try await client.getCrl(.init(crlId: ControlPlaneOptions.id(id)))) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List CRLs (every page, unless --max-items).")
+        @Option(name: .customLong("max-items"), help: "Stop after this many.") var maxItems: Int?
+        @Option(name: .customLong("page-size"), help: "Items per request (1–100).") var pageSize: Int?
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in
+                let items = try await client.listCrlsItems(pageSize: pageSize).collect(limit: maxItems)
+                return RenderedValue(RolesAnywhere.ListCrlsResponse(crls: items), rows: { CrlsCommand.rows($0["crls"]?.arrayValue ?? []) }, columns: CrlsCommand.columns)
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rename a CRL or replace its contents.")
+        @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
+        @Option(help: "New name.") var name: String?
+        @Option(help: ArgumentHelp("New CRL file, PEM or DER.", valueName: "path")) var crl: String?
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in
+                guard name != nil || crl != nil else { throw ValidationError("give --name or --crl") }
+                return CrlsCommand.one(try await client.updateCrl(.init(crlData: try crl.map(CrlsCommand.read), crlId: ControlPlaneOptions.id(id), name: name)))
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a CRL.")
+        @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in CrlsCommand.one(try await client.deleteCrl(.init(crlId: ControlPlaneOptions.id(id)))) }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enforce a CRL.")
+        @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in CrlsCommand.one(try await client.enableCrl(.init(crlId: ControlPlaneOptions.id(id)))) }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop enforcing a CRL.")
+        @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in CrlsCommand.one(try await client.disableCrl(.init(crlId: ControlPlaneOptions.id(id)))) }
+        }
+    }
+}
+
+/// `rolekit subjects get|list`: who has called CreateSession, with which certificates.
+struct SubjectsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subjects",
+        abstract: "Show the subjects (certificate identities) that called CreateSession.",
+        subcommands: [Get.self, List.self]
+    )
+
+    static let columns = ["x509Subject", "subjectId", "enabled", "lastSeenAt", "createdAt", "subjectArn"]
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a subject with its certificates and instance properties.")
+        @Option(help: ArgumentHelp("Subject id or ARN.", valueName: "id")) var id: String
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in
+                let response = try await client.getSubject(.init(subjectId: ControlPlaneOptions.id(id)))
+                // Table and text show the subject's certificates, one per row.
+                return RenderedValue(response, rows: { $0["subject"]?["credentials"]?.arrayValue ?? [] }, columns: ["serialNumber", "issuer", "enabled", "failed", "seenAt"])
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List subjects (every page, unless --max-items).")
+        @Option(name: .customLong("max-items"), help: "Stop after this many.") var maxItems: Int?
+        @Option(name: .customLong("page-size"), help: "Items per request (1–100).") var pageSize: Int?
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in
+                let items = try await client.listSubjectsItems(pageSize: pageSize).collect(limit: maxItems)
+                return RenderedValue(RolesAnywhere.ListSubjectsResponse(subjects: items), rows: { $0["subjects"]?.arrayValue ?? [] }, columns: SubjectsCommand.columns)
+            }
+        }
+    }
+}
+
+/// `rolekit tags list|add|remove`: tags of trust anchors, profiles and CRLs.
+struct TagsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tags",
+        abstract: "List, add and remove tags of Roles Anywhere resources.",
+        subcommands: [List.self, Add.self, Remove.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a resource's tags.")
+        @Option(name: .customLong("resource-arn"), help: ArgumentHelp("Trust anchor, profile or CRL ARN.", valueName: "arn")) var resourceArn: String
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in
+                RenderedValue(try await client.listTagsForResource(.init(resourceArn: resourceArn)), rows: { $0["tags"]?.arrayValue ?? [] }, columns: ["key", "value"])
+            }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add or overwrite tags (at most 50 per resource).")
+        @Option(name: .customLong("resource-arn"), help: ArgumentHelp("Trust anchor, profile or CRL ARN.", valueName: "arn")) var resourceArn: String
+        @Option(name: .customLong("tag"), help: ArgumentHelp("Tag KEY=VALUE (repeatable).", valueName: "key=value")) var tags: [String] = []
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in
+                guard let tags = try ControlPlaneOptions.tags(tags) else { throw ValidationError("give at least one --tag KEY=VALUE") }
+                try await client.tagResource(.init(resourceArn: resourceArn, tags: tags))
+                return .empty
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove tags by key.")
+        @Option(name: .customLong("resource-arn"), help: ArgumentHelp("Trust anchor, profile or CRL ARN.", valueName: "arn")) var resourceArn: String
+        @Option(name: .customLong("key"), help: ArgumentHelp("Tag key (repeatable).", valueName: "key")) var keys: [String] = []
+        @OptionGroup var options: ControlPlaneOptions
+        func run() async throws {
+            try await options.run { client in
+                guard !keys.isEmpty else { throw ValidationError("give at least one --key") }
+                try await client.untagResource(.init(resourceArn: resourceArn, tagKeys: keys))
+                return .empty
+            }
+        }
+    }
+}
