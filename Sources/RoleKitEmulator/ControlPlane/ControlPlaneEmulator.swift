@@ -22,9 +22,6 @@ public final class ControlPlaneEmulator: Sendable {
         self.verifier = SigV4Verifier(region: region, service: "rolesanywhere", toleranceSeconds: toleranceSeconds) { adminKeys[$0] }
     }
 
-    /// The operations with a handler here (every one in the model; a test holds it to that).
-    public static var implementedOperations: [String] { RolesAnywhere.Operation.all.map(\.name) }
-
     /// The operation and URI parameters `request` addresses, or `nil` when none does.
     static func route(_ request: SigningRequest) -> (RolesAnywhere.Operation, [String: String])? {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
