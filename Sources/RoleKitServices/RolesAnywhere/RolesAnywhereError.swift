@@ -67,23 +67,48 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     /// Maps a transport failure to a Roles Anywhere error.
-    static func from(_ error: TransportError) -> RolesAnywhereError {
+    /// The error for a failure without a service answer (timeout, connection, TLS, …), or `nil`
+    /// when the service answered; `prefix` starts each message.
+    private static func withoutAnswer(_ error: TransportError, prefix: String) -> RolesAnywhereError? {
         switch error.code {
-        case .timeout: return RolesAnywhereError(.timeout, "Roles Anywhere did not answer in time: \(error.message)")
-        case .connection: return RolesAnywhereError(.connection, error.message)
+        case .timeout: return RolesAnywhereError(.timeout, "\(prefix)Roles Anywhere did not answer in time: \(error.message)")
+        case .connection: return RolesAnywhereError(.connection, prefix + error.message)
         case .tls: return RolesAnywhereError(.tls, error.message)
         case .configuration: return RolesAnywhereError(.configuration, error.message)
         case .responseTooLarge: return RolesAnywhereError(.malformedResponse, error.message)
-        default: break
+        default: return nil
         }
-        let status = error.status ?? 0
-        let serviceCode = error.serviceError?.code
-        let serviceMessage = error.serviceError?.message ?? ""
-        let requestId = error.response?.header("x-amzn-RequestId")
-        func make(_ code: Code, _ advice: String) -> RolesAnywhereError {
-            let text = serviceMessage.isEmpty ? (serviceCode ?? "HTTP \(status)") : "\(serviceCode ?? "HTTP \(status)"): \(serviceMessage)"
-            return RolesAnywhereError(code, advice.isEmpty ? text : "\(text) (\(advice))", serviceCode: serviceCode, status: status, requestId: requestId)
+    }
+
+    /// Builds errors from the service's answer: `CODE: message (advice)` after `prefix`.
+    private struct Answer {
+        let status: Int
+        let serviceCode: String?
+        let serviceMessage: String
+        let requestId: String?
+        let prefix: String
+
+        init(_ error: TransportError, prefix: String) {
+            status = error.status ?? 0
+            serviceCode = error.serviceError?.code
+            serviceMessage = error.serviceError?.message ?? ""
+            requestId = error.response?.header("x-amzn-RequestId")
+            self.prefix = prefix
         }
+
+        func make(_ code: Code, _ advice: String = "") -> RolesAnywhereError {
+            var text = prefix + (serviceCode ?? "HTTP \(status)")
+            if !serviceMessage.isEmpty { text += ": \(serviceMessage)" }
+            if !advice.isEmpty { text += " (\(advice))" }
+            return RolesAnywhereError(code, text, serviceCode: serviceCode, status: status, requestId: requestId)
+        }
+    }
+
+    static func from(_ error: TransportError) -> RolesAnywhereError {
+        if let failure = withoutAnswer(error, prefix: "") { return failure }
+        let answer = Answer(error, prefix: "")
+        let (status, serviceCode, serviceMessage) = (answer.status, answer.serviceCode, answer.serviceMessage)
+        func make(_ code: Code, _ advice: String = "") -> RolesAnywhereError { answer.make(code, advice) }
         let lower = serviceMessage.lowercased()
         switch serviceCode {
         case "AccessDeniedException":
@@ -116,24 +141,10 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
     /// Maps a transport failure of a control-plane call (`operation`) to a Roles Anywhere error;
     /// unknown service codes keep their code, message and request id.
     static func controlPlane(_ error: TransportError, operation: String) -> RolesAnywhereError {
-        switch error.code {
-        case .timeout: return RolesAnywhereError(.timeout, "\(operation): Roles Anywhere did not answer in time: \(error.message)")
-        case .connection: return RolesAnywhereError(.connection, "\(operation): \(error.message)")
-        case .tls: return RolesAnywhereError(.tls, error.message)
-        case .configuration: return RolesAnywhereError(.configuration, error.message)
-        case .responseTooLarge: return RolesAnywhereError(.malformedResponse, error.message)
-        default: break
-        }
-        let status = error.status ?? 0
-        let serviceCode = error.serviceError?.code
-        let serviceMessage = error.serviceError?.message ?? ""
-        let requestId = error.response?.header("x-amzn-RequestId")
-        func make(_ code: Code, _ advice: String = "") -> RolesAnywhereError {
-            var text = "\(operation): \(serviceCode ?? "HTTP \(status)")"
-            if !serviceMessage.isEmpty { text += ": \(serviceMessage)" }
-            if !advice.isEmpty { text += " (\(advice))" }
-            return RolesAnywhereError(code, text, serviceCode: serviceCode, status: status, requestId: requestId)
-        }
+        if let failure = withoutAnswer(error, prefix: "\(operation): ") { return failure }
+        let answer = Answer(error, prefix: "\(operation): ")
+        let (status, serviceCode) = (answer.status, answer.serviceCode)
+        func make(_ code: Code, _ advice: String = "") -> RolesAnywhereError { answer.make(code, advice) }
         switch serviceCode {
         case "AccessDeniedException": return make(.accessDenied, "the credentials may not call \(operation)")
         case "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch",
