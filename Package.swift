@@ -8,6 +8,7 @@ import PackageDescription
 //   4. Services   RoleKitServices  Roles Anywhere (and later STS) clients
 //   5. Credentials RoleKitCredentials  the value type, providers, refreshing, caches
 //   6. Front ends RoleKitEmulator  local Roles Anywhere service (Hummingbird)
+//                 RoleKitEndpoints local credential endpoints (IMDSv2, container) and the credentials-file updater
 //                 RoleKitCLI       the `rolekit` command line (executable: rolekit)
 
 let strictSettings: [SwiftSetting] = [
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "RoleKitServices", targets: ["RoleKitServices"]),
         .library(name: "RoleKitCredentials", targets: ["RoleKitCredentials"]),
         .library(name: "RoleKitEmulator", targets: ["RoleKitEmulator"]),
+        .library(name: "RoleKitEndpoints", targets: ["RoleKitEndpoints"]),
         .library(name: "RoleKitCLI", targets: ["RoleKitCLI"]),
         .library(name: "RoleKitTesting", targets: ["RoleKitTesting"]),
         .executable(name: "rolekit", targets: ["rolekit"]),
@@ -116,8 +118,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "RoleKitEndpoints",
+            dependencies: [
+                "RoleKitSigning",
+                "RoleKitCredentials",
+                "RoleKitTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "RoleKitCLI",
             dependencies: [
+                "RoleKitEndpoints",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "RoleKitSigning",
                 "RoleKitIdentity",
                 "RoleKitTransport",
@@ -164,6 +181,7 @@ let package = Package(
             name: "RoleKitCredentialsTests",
             dependencies: [
                 "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting",
+                "RoleKitEndpoints",
                 .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: strictSettings

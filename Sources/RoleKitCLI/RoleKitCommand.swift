@@ -21,6 +21,8 @@ public struct RoleKitCommand: AsyncParsableCommand {
             CrlsCommand.self,
             SubjectsCommand.self,
             TagsCommand.self,
+            ServeCommand.self,
+            UpdateCommand.self,
             EnvCommand.self,
             ReadCertificateDataCommand.self,
             SignStringCommand.self,

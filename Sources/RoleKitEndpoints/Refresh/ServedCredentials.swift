@@ -1,0 +1,148 @@
+public import FoundationEssentials
+public import Logging
+public import RoleKitCredentials
+public import RoleKitTransport
+import Synchronization
+
+/// The credentials a local endpoint hands out: fetched once at start-up (a failure there is
+/// fatal), refreshed in the background ahead of expiry with jitter, the last good ones kept while
+/// a refresh fails, and never expired or empty ones served.
+public final class ServedCredentials: Sendable {
+    /// Why nothing can be served.
+    public struct Unavailable: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public struct Configuration: Sendable {
+        /// Refresh this long before expiry (default 5 minutes, as `aws_signing_helper update`).
+        public var refreshBefore: Duration
+        /// Up to this much earlier, at random, so many endpoints do not refresh together.
+        public var jitter: Duration
+        /// Wait between attempts after a failure, doubling up to `maximumRetryInterval`.
+        public var retryInterval: Duration
+        public var maximumRetryInterval: Duration
+
+        public init(refreshBefore: Duration = .seconds(300), jitter: Duration = .seconds(60), retryInterval: Duration = .seconds(5), maximumRetryInterval: Duration = .seconds(60)) {
+            self.refreshBefore = refreshBefore
+            self.jitter = jitter
+            self.retryInterval = retryInterval
+            self.maximumRetryInterval = maximumRetryInterval
+        }
+    }
+
+    struct State {
+        var current: Credentials?
+        var lastUpdated: Date?
+        var lastError: String?
+        var failures = 0
+        /// When the current credentials are refreshed (jitter drawn once per set).
+        var refreshAt: Date?
+    }
+
+    public let provider: any CredentialProvider
+    public let configuration: Configuration
+    let clock: any WallClock
+    let logger: Logger
+    private let state = Mutex(State())
+
+    public init(provider: any CredentialProvider, configuration: Configuration = .init(), clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "rolekit.serve")) {
+        self.provider = provider
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The first fetch; throws when it fails, so a misconfigured endpoint never starts.
+    public func start() async throws {
+        let credentials = try await provider.credentials()
+        try Self.check(credentials, now: clock.now())
+        store(credentials)
+    }
+
+    /// Credentials to serve now, with when they were fetched; an error when the last good ones
+    /// have expired (or there never were any).
+    public func current() -> Result<(credentials: Credentials, lastUpdated: Date), Unavailable> {
+        let now = clock.now()
+        return state.withLock { state in
+            guard let credentials = state.current, let updated = state.lastUpdated else {
+                return .failure(Unavailable(message: "no credentials yet" + (state.lastError.map { ": \($0)" } ?? "")))
+            }
+            guard !credentials.isExpired(at: now) else {
+                return .failure(Unavailable(message: "the credentials expired and the refresh keeps failing" + (state.lastError.map { ": \($0)" } ?? "")))
+            }
+            return .success((credentials, updated))
+        }
+    }
+
+    /// One refresh attempt. On failure the last good credentials stay.
+    /// - Returns: Whether it succeeded.
+    @discardableResult
+    public func refresh() async -> Bool {
+        do {
+            let credentials = try await provider.credentials()
+            try Self.check(credentials, now: clock.now())
+            store(credentials)
+            return true
+        } catch {
+            let failures = state.withLock { state in
+                state.failures += 1
+                state.lastError = "\(error)"
+                return state.failures
+            }
+            logger.warning("refresh failed; serving the last good credentials while they are valid", metadata: ["failures": "\(failures)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// When the next refresh is due, and how long to wait for it.
+    public func nextRefreshDelay() -> Duration {
+        let now = clock.now()
+        return state.withLock { state in
+            if state.failures > 0 {
+                let doubled = configuration.retryInterval * (1 << min(state.failures - 1, 10))
+                return min(doubled, configuration.maximumRetryInterval)
+            }
+            guard let at = state.refreshAt else { return .seconds(3600) }
+            let wait = at.timeIntervalSince(now)
+            // The provider may hand back the same credentials until its own refresh lands.
+            return wait > 0 ? .milliseconds(Int64(wait * 1000)) : configuration.retryInterval
+        }
+    }
+
+    /// Refreshes ahead of expiry until the task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: nextRefreshDelay())
+            } catch {
+                return
+            }
+            await refresh()
+        }
+    }
+
+    private func store(_ credentials: Credentials) {
+        let now = clock.now()
+        let refreshBefore = configuration.refreshBefore.timeInterval
+        let jitter = Double.random(in: 0...max(0, configuration.jitter.timeInterval))
+        state.withLock { state in
+            if state.current != credentials {
+                state.current = credentials
+                state.lastUpdated = now
+                state.refreshAt = credentials.expiration.map { $0.addingTimeInterval(-refreshBefore - jitter) }
+            }
+            state.failures = 0
+            state.lastError = nil
+        }
+    }
+
+    static func check(_ credentials: Credentials, now: Date) throws {
+        guard !credentials.accessKeyId.isEmpty, !credentials.secretAccessKey.isEmpty else {
+            throw Unavailable(message: "the source returned empty credentials")
+        }
+        guard !credentials.isExpired(at: now) else {
+            throw Unavailable(message: "the source returned credentials that have already expired")
+        }
+    }
+}

@@ -1,0 +1,279 @@
+public import FoundationEssentials
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import RoleKitCredentials
+import RoleKitSigning
+import RoleKitTransport
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A local endpoint SDKs read credentials from: IMDSv2-compatible (for
+/// `AWS_EC2_METADATA_SERVICE_ENDPOINT`) or the ECS/EKS container endpoint (for
+/// `AWS_CONTAINER_CREDENTIALS_FULL_URI` with an `Authorization` token).
+///
+/// IMDSv2: `PUT /latest/api/token` (TTL 1–21600 s, at most 256 live tokens, the
+/// earliest-expiring evicted), then `GET /latest/meta-data/iam/security-credentials/` (the role
+/// name) and `…/NAME` (the credentials) with `x-aws-ec2-metadata-token`. Requests carrying
+/// `X-Forwarded-For` are refused, as EC2 does. Responses go out with the configured IP TTL / hop
+/// limit, so `1` keeps them on the host.
+public final class CredentialEndpointServer: Sendable {
+    public enum Mode: Sendable {
+        /// IMDSv2, announcing `roleName`.
+        case instanceMetadata(roleName: String)
+        /// The container endpoint; `token` is asked at each request (a token file can rotate).
+        case container(token: @Sendable () throws -> String)
+    }
+
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// IP TTL (IPv4) / hop limit (IPv6) of every response; `nil` leaves the system's.
+        public var hopLimit: Int?
+        public var mode: Mode
+        /// Most tokens alive at once (IMDSv2 mode).
+        public var maximumTokens: Int
+
+        public init(host: String = "127.0.0.1", port: Int = 9911, hopLimit: Int? = 64, mode: Mode, maximumTokens: Int = 256) {
+            self.host = host
+            self.port = port
+            self.hopLimit = hopLimit
+            self.mode = mode
+            self.maximumTokens = maximumTokens
+        }
+    }
+
+    public let configuration: Configuration
+    public let credentials: ServedCredentials
+    let clock: any WallClock
+    let logger: Logger
+    private let tokens = Mutex<[String: Date]>([:])
+    private let channel = Mutex<(any Channel)?>(nil)
+
+    public init(configuration: Configuration, credentials: ServedCredentials, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "rolekit.serve")) {
+        self.configuration = configuration
+        self.credentials = credentials
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Listens and returns the bound port.
+    public func start() async throws -> Int {
+        var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        let ipv6 = configuration.host.contains(":")
+        if let hopLimit = configuration.hopLimit {
+            let option = ipv6
+                ? ChannelOptions.Types.SocketOption(level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_IPV6)), name: NIOBSDSocket.Option(rawValue: CInt(IPV6_UNICAST_HOPS)))
+                : ChannelOptions.Types.SocketOption(level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_IP)), name: NIOBSDSocket.Option(rawValue: CInt(IP_TTL)))
+            bootstrap = bootstrap.childChannelOption(option, value: SocketOptionValue(hopLimit))
+        }
+        bootstrap = bootstrap.childChannelInitializer { [self] channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                try channel.pipeline.syncOperations.addHandler(Handler(server: self))
+            }
+        }
+        let bound = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        channel.withLock { $0 = bound }
+        return bound.localAddress?.port ?? configuration.port
+    }
+
+    /// Stops listening; requests under way finish.
+    public func stop() async {
+        let bound = channel.withLock { state in defer { state = nil }; return state }
+        try? await bound?.close()
+    }
+
+    // MARK: - Requests
+
+    /// A response: status, headers, body.
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: String
+
+        static func text(_ status: Int, _ body: String, _ headers: [(String, String)] = []) -> Reply {
+            Reply(status: status, headers: [("Content-Type", "text/plain")] + headers, body: body)
+        }
+    }
+
+    /// Answers one request (method, path with query, headers); the socket side is in `Handler`.
+    public func answer(method: String, uri: String, headers: [(String, String)]) -> Reply {
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
+        if header("x-forwarded-for") != nil {
+            return .text(400, "requests with X-Forwarded-For are refused")
+        }
+        let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
+        switch configuration.mode {
+        case .container(let token):
+            guard method == "GET" else { return .text(405, "method not allowed") }
+            let expected: String
+            do {
+                expected = try token()
+            } catch {
+                logger.error("cannot read the authorization token", metadata: ["error": "\(error)"])
+                return .text(500, "the endpoint cannot read its authorization token")
+            }
+            guard let given = header("authorization") else { return .text(401, "no Authorization header") }
+            guard Self.constantTimeEquals(given, expected) else { return .text(403, "wrong Authorization token") }
+            return credentialsReply(container: true)
+        case .instanceMetadata(let roleName):
+            let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+            switch trimmed {
+            case "/latest/api/token":
+                guard method == "PUT" else { return .text(405, "method not allowed") }
+                return issueToken(ttlHeader: header("x-aws-ec2-metadata-token-ttl-seconds"))
+            case "/latest/meta-data/iam/security-credentials":
+                guard method == "GET" else { return .text(405, "method not allowed") }
+                if let refusal = checkToken(header("x-aws-ec2-metadata-token")) { return refusal }
+                return .text(200, roleName)
+            case "/latest/meta-data/iam/security-credentials/" + roleName:
+                guard method == "GET" else { return .text(405, "method not allowed") }
+                if let refusal = checkToken(header("x-aws-ec2-metadata-token")) { return refusal }
+                return credentialsReply(container: false)
+            default:
+                if trimmed.hasPrefix("/latest/meta-data/iam/security-credentials/") {
+                    if let refusal = checkToken(header("x-aws-ec2-metadata-token")) { return refusal }
+                }
+                return .text(404, "not found")
+            }
+        }
+    }
+
+    private func issueToken(ttlHeader: String?) -> Reply {
+        let ttl: Int
+        if let ttlHeader {
+            guard let value = Int(ttlHeader.filter { $0 != " " }), (1...21_600).contains(value) else {
+                return .text(400, "invalid token TTL: x-aws-ec2-metadata-token-ttl-seconds must be 1–21600")
+            }
+            ttl = value
+        } else {
+            ttl = 21_600
+        }
+        var random = SystemRandomNumberGenerator()
+        let token = Data((0..<75).map { _ in UInt8.random(in: 0...255, using: &random) }).base64EncodedString()
+        let now = clock.now()
+        let maximum = configuration.maximumTokens
+        tokens.withLock { tokens in
+            tokens = tokens.filter { $0.value > now }
+            while tokens.count >= maximum, let oldest = tokens.min(by: { $0.value < $1.value }) {
+                tokens[oldest.key] = nil
+            }
+            tokens[token] = now.addingTimeInterval(TimeInterval(ttl))
+        }
+        return .text(200, token, [("x-aws-ec2-metadata-token-ttl-seconds", String(ttl))])
+    }
+
+    /// `nil` when the token is live, else the 401 to send.
+    private func checkToken(_ token: String?) -> Reply? {
+        guard let token, !token.isEmpty else { return .text(401, "no token provided") }
+        let now = clock.now()
+        let expiry = tokens.withLock { $0[token] }
+        guard let expiry, expiry > now else { return .text(401, "invalid token provided") }
+        return nil
+    }
+
+    /// Number of live tokens (for tests and diagnostics).
+    public var liveTokens: Int {
+        let now = clock.now()
+        return tokens.withLock { $0.values.filter { $0 > now }.count }
+    }
+
+    private func credentialsReply(container: Bool) -> Reply {
+        switch credentials.current() {
+        case .failure(let unavailable):
+            let body = "{\"Code\":\"CredentialsUnavailable\",\"Message\":\(Self.quote(unavailable.message))}"
+            return Reply(status: 503, headers: [("Content-Type", "application/json")], body: body)
+        case .success(let (credentials, updated)):
+            let expiration = credentials.expiration.map(Self.timestamp)
+            var members: [(String, String)] = []
+            if !container {
+                members += [("Code", "Success"), ("LastUpdated", Self.timestamp(updated)), ("Type", "AWS-HMAC")]
+            }
+            members += [("AccessKeyId", credentials.accessKeyId), ("SecretAccessKey", credentials.secretAccessKey)]
+            if let token = credentials.sessionToken { members.append(("Token", token)) }
+            if let expiration { members.append(("Expiration", expiration)) }
+            let body = "{\n" + members.map { "  \(Self.quote($0.0)) : \(Self.quote($0.1))" }.joined(separator: ",\n") + "\n}"
+            return Reply(status: 200, headers: [("Content-Type", container ? "application/json" : "text/plain")], body: body)
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        ISO8601Timestamp.format(date)
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
+    private final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let server: CredentialEndpointServer
+        var head: HTTPRequestHead?
+
+        init(server: CredentialEndpointServer) { self.server = server }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+            case .body:
+                break  // no operation takes a body
+            case .end:
+                guard let head else { return }
+                self.head = nil
+                let reply = server.answer(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) })
+                var fields = HTTPHeaders(reply.headers)
+                fields.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
+                fields.replaceOrAdd(name: "Server", value: "rolekit")
+                let keepAlive = head.isKeepAlive
+                if !keepAlive { fields.replaceOrAdd(name: "Connection", value: "close") }
+                let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: fields)
+                context.write(wrapOutboundOut(.head(response)), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
+                let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+                if !keepAlive {
+                    let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                    done.whenComplete { _ in loopBound.value.close(promise: nil) }
+                }
+            }
+        }
+    }
+}
