@@ -11,6 +11,10 @@ fi
 if ! .venv/bin/python -c 'import botocore, boto3' 2>/dev/null; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check botocore boto3
 fi
+# The AWS CLI (v1, on PyPI) is a real consumer of `serve` and `update`.
+if ! .venv/bin/python -c 'import awscli' 2>/dev/null; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check awscli
+fi
 # moto's server mode needs its "server" extra (flask, flask_cors, ...); importing moto.server proves
 # the core of it, and the metadata check proves every requirement of the extra is installed.
 if ! .venv/bin/python - 2>/dev/null <<'PY'
@@ -29,4 +33,4 @@ if [ ! -x .venv/bin/moto_server ]; then
     printf '#!/bin/sh\nexec "%s/.venv/bin/python" -m moto.server "$@"\n' "$PWD" > .venv/bin/moto_server
     chmod +x .venv/bin/moto_server
 fi
-.venv/bin/python -c 'import boto3, botocore, moto; print("python reference tools: botocore", botocore.__version__, "boto3", boto3.__version__, "moto", moto.__version__)'
+.venv/bin/python -c 'import boto3, botocore, moto, awscli; print("python reference tools: botocore", botocore.__version__, "boto3", boto3.__version__, "moto", moto.__version__, "awscli", awscli.__version__)'
