@@ -35,5 +35,15 @@ let package = Package(
             path: "Benchmarks/CredentialsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "EndpointBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RoleKitCredentials", package: "RoleKit"),
+                .product(name: "RoleKitEndpoints", package: "RoleKit"),
+            ],
+            path: "Benchmarks/EndpointBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
