@@ -24,12 +24,23 @@ struct ExecEnvCLITests {
     @Test func execForwardsSignalsToTheChild() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.rolekitBinary)
-        process.arguments = ["exec", "--", "sh", "-c", "trap 'echo got-term; exit 3' TERM; while true; do sleep 0.1; done"]
+        process.arguments = ["exec", "--", "sh", "-c", "trap 'echo got-term; exit 3' TERM; echo ready; while true; do sleep 0.1; done"]
         process.environment = Self.keys
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        try await Task.sleep(for: .milliseconds(800))
+        // Wait until the child runs (however slow the machine), then a little for the forwarder.
+        let ready = try await Task.detached { () throws -> String in
+            var text = ""
+            while !text.contains("ready") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            return text
+        }.value
+        #expect(ready.contains("ready"))
+        try await Task.sleep(for: .milliseconds(300))
         process.terminate()  // SIGTERM to rolekit, forwarded to the child
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }

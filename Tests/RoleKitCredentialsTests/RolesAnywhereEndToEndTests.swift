@@ -161,7 +161,9 @@ struct RolesAnywhereEndToEndTests {
             let provider = fixture.provider(certificate: pki.path("p256.pem"), key: pki.path("p256.pkcs8.key"), intermediates: pki.path("intermediate-ca.pem"), transport: transport)
             let output = try await provider.createSession()
             #expect(output.credentialSet.count == 1)
-            #expect(abs(transport.currentClockOffset - 20 * 60) < 5)
+            // The offset comes from the server's Date header: 20 minutes, give or take the
+            // response time (generous, for loaded CI machines); without the correction it is 0.
+            #expect(abs(transport.currentClockOffset - 20 * 60) < 120)
         }
     }
 

@@ -40,9 +40,11 @@ enum CredentialEnvironment {
 
 /// The child `rolekit exec` runs, for the signal handler.
 nonisolated(unsafe) private var execChildPID: pid_t = 0
+/// A signal that arrived before the child existed; sent to it once it does.
+nonisolated(unsafe) private var execPendingSignal: Int32 = 0
 
 private func forwardSignal(_ signal: Int32) {
-    if execChildPID > 0 { kill(execChildPID, signal) }
+    if execChildPID > 0 { kill(execChildPID, signal) } else { execPendingSignal = signal }
 }
 
 /// `rolekit exec -- CMD ARGS…`: runs a command with credentials in its environment.
@@ -121,13 +123,16 @@ extension StandardError {
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        // Forward from before the spawn: a signal in between is kept and delivered after it.
+        for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, forwardSignal) }
         let status = posix_spawnp(&pid, arguments[0], nil, &attributes, argv, envp)
         if let previousPath { setenv("PATH", previousPath, 1) }
         guard status == 0 else {
+            for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, SIG_DFL) }
             throw CredentialsError(.processFailed, "cannot run \(arguments[0]): \(String(cString: strerror(status)))")
         }
         execChildPID = pid
-        for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, forwardSignal) }
+        if execPendingSignal != 0 { kill(pid, execPendingSignal) }
         var exitStatus: Int32 = 0
         while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
         if (exitStatus & 0x7f) == 0 { return .exited((exitStatus >> 8) & 0xff) }

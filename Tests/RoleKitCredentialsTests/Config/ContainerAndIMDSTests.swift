@@ -138,14 +138,14 @@ struct ContainerAndIMDSTests {
         #expect(nothing == nil)
         #expect(ContinuousClock.now - start < .seconds(15))
         // A metadata service that accepts but never answers: the probe gives up after its timeout.
-        let mute = ScriptedHTTPServer([.delay(.seconds(8), then: .respond(status: 200, body: "late"))])
+        let mute = ScriptedHTTPServer([.delay(.seconds(40), then: .respond(status: 200, body: "late"))])
         let mutePort = try await mute.start()
         let lookup: @Sendable (String) -> String? = { ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(mutePort)", "HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c"][$0] }
         let quick = DefaultCredentialChain(transport: transport, cache: nil, instanceMetadataTimeout: .milliseconds(500), environment: lookup)
         let muteStart = ContinuousClock.now
         let silent = try await quick.resolve()
         #expect(silent == nil)
-        #expect(ContinuousClock.now - muteStart < .seconds(6))
+        #expect(ContinuousClock.now - muteStart < .seconds(25))
         await mute.stop()
         try await transport.shutdown()
     }
