@@ -92,3 +92,32 @@ public final class LockedBox<Value>: @unchecked Sendable {
         set { lock.lock(); defer { lock.unlock() }; _value = newValue }
     }
 }
+
+extension Subprocess {
+    /// Reads `pipe` until `marker` appears or the pipe closes, on a dispatch thread: a blocking
+    /// read on the test's cooperative threads would starve every other test of the process.
+    public static func readUntil(_ pipe: Pipe, marker: String) async -> String {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var text = ""
+                while !text.contains(marker) {
+                    let chunk = pipe.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
+            }
+        }
+    }
+
+    /// Waits for `process` to end, on a dispatch thread; returns its status.
+    @discardableResult
+    public static func waitForExit(_ process: Process) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+    }
+}

@@ -20,15 +20,7 @@ struct ControlPlaneCLITests {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let banner = try await Task.detached { () throws -> String in
-                var text = ""
-                while !text.contains("admin key") {
-                    let chunk = output.fileHandleForReading.availableData
-                    if chunk.isEmpty { break }
-                    text += String(decoding: chunk, as: UTF8.self)
-                }
-                return text
-            }.value
+            let banner = await Subprocess.readUntil(output, marker: "admin key")
             guard let url = banner.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: { $0.hasPrefix("http://127.0.0.1:") }) else {
                 process.terminate()
                 throw CocoaError(.fileReadUnknown)
@@ -36,9 +28,15 @@ struct ControlPlaneCLITests {
             endpoint = String(url)
         }
 
+        /// SIGTERM without waiting (for `defer`).
         func stop() {
-            process.terminate()
-            process.waitUntilExit()
+            if process.isRunning { process.terminate() }
+        }
+
+        /// SIGTERM, then wait for the exit off the cooperative threads.
+        func stopAndWait() async {
+            stop()
+            await Subprocess.waitForExit(process)
         }
 
         var environment: [String: String] {
@@ -118,7 +116,7 @@ struct ControlPlaneCLITests {
         #expect(!denied.stderr.contains("not-the-secret"))
 
         // Restart on the same data directory: everything is still there.
-        emulator.stop()
+        await emulator.stopAndWait()
         emulator = try await RunningEmulator(dataDirectory: directory)
         let after = try await emulator.json(["profiles", "list"])["profiles"] as? [[String: Any]]
         #expect(after?.compactMap { $0["profileArn"] as? String } == profileArns)

@@ -237,15 +237,7 @@ struct CredentialProcessCLITests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         // The banner: "rolekit emulator listening on http://127.0.0.1:PORT", then the ARNs.
-        let banner = try await Task.detached { () throws -> String in
-            var text = ""
-            while !text.contains("role ") {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            return text
-        }.value
+        let banner = await Subprocess.readUntil(output, marker: "role ")
         let endpoint = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map { $0.split(separator: "\n")[0] }).description
         let anchor = try #require(banner.split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.contains(":trust-anchor/") }).description
         let profile = try #require(banner.split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.contains(":profile/") }).description
@@ -264,7 +256,7 @@ struct CredentialProcessCLITests {
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("Untrusted"), "\(refused.stderr)")
         process.terminate()  // SIGTERM: graceful shutdown
-        process.waitUntilExit()
+        await Subprocess.waitForExit(process)
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
     }

@@ -30,15 +30,7 @@ struct ExecEnvCLITests {
         process.standardOutput = output
         try process.run()
         // Wait until the child runs (however slow the machine), then a little for the forwarder.
-        let ready = try await Task.detached { () throws -> String in
-            var text = ""
-            while !text.contains("ready") {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            return text
-        }.value
+        let ready = await Subprocess.readUntil(output, marker: "ready")
         #expect(ready.contains("ready"))
         try await Task.sleep(for: .milliseconds(300))
         process.terminate()  // SIGTERM to rolekit, forwarded to the child

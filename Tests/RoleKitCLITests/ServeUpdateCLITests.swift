@@ -21,26 +21,22 @@ struct ServeUpdateCLITests {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            banner = try await Task.detached { () throws -> String in
-                var text = ""
-                while !text.contains(marker) {
-                    let chunk = output.fileHandleForReading.availableData
-                    if chunk.isEmpty { break }
-                    text += String(decoding: chunk, as: UTF8.self)
-                }
-                return text
-            }.value
+            banner = await Subprocess.readUntil(output, marker: marker)
         }
 
         func word(containing part: String) -> String? {
             banner.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "=" }).first { $0.contains(part) }.map(String.init)
         }
 
-        /// SIGTERM, then the exit status.
-        func stop() -> Int32 {
+        /// SIGTERM without waiting (for `defer`).
+        func stop() {
             if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            return process.terminationStatus
+        }
+
+        /// SIGTERM, then the exit status (waited for off the cooperative threads).
+        func stopAndWait() async -> Int32 {
+            stop()
+            return await Subprocess.waitForExit(process)
         }
     }
 
@@ -89,7 +85,7 @@ struct ServeUpdateCLITests {
 
     @Test func serveIMDSForBoto3AndTheAWSCLI() async throws {
         let (emulator, endpoint, anchor, profile) = try await Self.emulator()
-        defer { _ = emulator.stop() }
+        defer { emulator.stop() }
         let serve = try await Background(["serve", "--port", "0", "--hop-limit", "1"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint), until: "AWS_EC2_METADATA_SERVICE_ENDPOINT")
         let url = try #require(serve.word(containing: "http://127.0.0.1:") .map { $0.hasSuffix("/") ? $0 : $0 + "/" })
         let environment = ["AWS_EC2_METADATA_SERVICE_ENDPOINT": url]
@@ -97,12 +93,38 @@ struct ServeUpdateCLITests {
         #expect(method == "iam-role")
         #expect(arn.hasPrefix("arn:aws:sts::123456789012:assumed-role/served/"))
         #expect(try await Self.awsCLI(environment, endpoint: endpoint).hasPrefix("arn:aws:sts::123456789012:assumed-role/served/"))
-        #expect(serve.stop() == 0, "SIGTERM stops serve cleanly")
+        #expect(await serve.stopAndWait() == 0, "SIGTERM stops serve cleanly")
+    }
+
+    /// serve from a profile that is an assume-role chain (the emulator's STS assumes the role
+    /// with its admin key), then boto3 through IMDS.
+    @Test func serveFromAnAssumeRoleProfile() async throws {
+        let (emulator, endpoint, _, _) = try await Self.emulator()
+        defer { emulator.stop() }
+        let home = NSTemporaryDirectory() + "rolekit-serve-profile-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try """
+        [profile base]
+        aws_access_key_id = AKIAEMULATORADMIN000
+        aws_secret_access_key = emulator-admin-secret
+        [profile chain]
+        role_arn = arn:aws:iam::123456789012:role/via-profile
+        source_profile = base
+        role_session_name = served-chain
+        """.write(toFile: home + "/config", atomically: true, encoding: .utf8)
+        let environment = Self.cleanEnvironment(["HOME": home, "AWS_CONFIG_FILE": home + "/config", "AWS_ENDPOINT_URL_STS": endpoint, "AWS_EC2_METADATA_DISABLED": "true"])
+        let serve = try await Background(["serve", "--port", "0", "--profile", "chain"], until: "AWS_EC2_METADATA_SERVICE_ENDPOINT", environment: environment)
+        let url = try #require(serve.word(containing: "http://127.0.0.1:").map { $0 + "/" })
+        let (method, arn) = try await Self.boto3(["AWS_EC2_METADATA_SERVICE_ENDPOINT": url], endpoint: endpoint)
+        #expect(method == "iam-role")
+        #expect(arn == "arn:aws:sts::123456789012:assumed-role/via-profile/served-chain")
+        #expect(await serve.stopAndWait() == 0)
     }
 
     @Test func serveContainerForBoto3AndTheAWSCLI() async throws {
         let (emulator, endpoint, anchor, profile) = try await Self.emulator()
-        defer { _ = emulator.stop() }
+        defer { emulator.stop() }
         let tokenFile = NSTemporaryDirectory() + "rolekit-serve-token-\(UUID().uuidString)"
         try "container-token-\(UUID().uuidString)".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: tokenFile) }
@@ -122,12 +144,12 @@ struct ServeUpdateCLITests {
         wrong["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "not-the-token"
         let refused = try await Subprocess.runAsync([TestEnvironment.python, "-c", "import boto3; boto3.Session().get_credentials()"], environment: Self.cleanEnvironment(wrong))
         #expect(refused.status != 0)
-        #expect(serve.stop() == 0)
+        #expect(await serve.stopAndWait() == 0)
     }
 
     @Test func serveRefusesToStartWithoutCredentialsOrOffLoopback() async throws {
         let (emulator, endpoint, anchor, profile) = try await Self.emulator()
-        defer { _ = emulator.stop() }
+        defer { emulator.stop() }
         let notInProfile = try await Subprocess.rolekitAsync(
             ["serve", "--port", "0"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint, role: "arn:aws:iam::123456789012:role/not-listed"),
             environment: Self.cleanEnvironment([:])
@@ -142,7 +164,7 @@ struct ServeUpdateCLITests {
 
     @Test func updateWritesAProfileTheAWSCLIUses() async throws {
         let (emulator, endpoint, anchor, profile) = try await Self.emulator()
-        defer { _ = emulator.stop() }
+        defer { emulator.stop() }
         let home = NSTemporaryDirectory() + "rolekit-update-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: home) }
         // ~/.aws does not exist yet: update creates it 0700 and the file 0600.

@@ -38,7 +38,7 @@ import Testing
 
     static let timestamp = 1_700_000_000
 
-    static func botocore(_ c: Case, mode: String, expires: Int = 900) throws -> (url: String, headers: [String: String]) {
+    static func botocore(_ c: Case, mode: String, expires: Int = 900) async throws -> (url: String, headers: [String: String]) {
         var spec: [String: Any] = [
             "mode": mode, "method": c.method, "url": c.url, "headers": c.headers, "body": c.body,
             "accessKey": "AKIAIOSFODNN7EXAMPLE", "secretKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -48,7 +48,7 @@ import Testing
         if let token = c.token { spec["token"] = token }
         let region = Self.region(for: c)
         spec["region"] = region
-        let result = try Subprocess.run(
+        let result = try await Subprocess.runAsync(
             [TestEnvironment.python, TestEnvironment.referenceScript("botocore_sigv4.py")],
             stdin: Array(try JSONSerialization.data(withJSONObject: spec))
         )
@@ -77,8 +77,8 @@ import Testing
     }
 
     @Test(arguments: headerCases)
-    func headerSigningMatchesBotocore(_ c: Case) throws {
-        let expected = try Self.botocore(c, mode: "header")
+    func headerSigningMatchesBotocore(_ c: Case) async throws {
+        let expected = try await Self.botocore(c, mode: "header")
         let signed = Self.signer(c).sign(Self.request(c), at: Date(timeIntervalSince1970: TimeInterval(Self.timestamp)))
         #expect(signed.firstHeader(named: "authorization") == expected.headers["authorization"])
         #expect(signed.firstHeader(named: "x-amz-date") == expected.headers["x-amz-date"])
@@ -86,8 +86,8 @@ import Testing
     }
 
     @Test(arguments: presignCases)
-    func presignedURLMatchesBotocore(_ c: Case) throws {
-        let expected = try Self.botocore(c, mode: "presign", expires: 3600)
+    func presignedURLMatchesBotocore(_ c: Case) async throws {
+        let expected = try await Self.botocore(c, mode: "presign", expires: 3600)
         let result = Self.signer(c).presign(Self.request(c), at: Date(timeIntervalSince1970: TimeInterval(Self.timestamp)), expires: 3600)
         let expectedQuery = Self.queryItems(URLComponents(string: expected.url)!.percentEncodedQuery ?? "")
         let actualQuery = Self.queryItems(result.request.query)

@@ -26,6 +26,8 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
         public var roleSessionName: String?
         /// Overrides the service endpoint (`https://host:port`).
         public var endpoint: URL?
+        /// Sent with each CreateSession and recorded on the subject.
+        public var instanceProperties: [String: String]?
 
         public init(
             region: String? = nil,
@@ -37,8 +39,10 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
             roleArn: String,
             trustAnchorArn: String,
             roleSessionName: String? = nil,
-            endpoint: URL? = nil
+            endpoint: URL? = nil,
+            instanceProperties: [String: String]? = nil
         ) {
+            self.instanceProperties = instanceProperties
             self.region = region
             self.certificate = certificate
             self.privateKey = privateKey
@@ -52,7 +56,7 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
         }
 
         var input: CreateSessionInput {
-            CreateSessionInput(profileArn: profileArn, roleArn: roleArn, trustAnchorArn: trustAnchorArn, durationSeconds: durationSeconds, roleSessionName: roleSessionName)
+            CreateSessionInput(profileArn: profileArn, roleArn: roleArn, trustAnchorArn: trustAnchorArn, durationSeconds: durationSeconds, roleSessionName: roleSessionName, instanceProperties: instanceProperties)
         }
     }
 

@@ -202,10 +202,10 @@ public final class RolesAnywhereEmulator: Sendable {
         do {
             try await authorize(leaf: leaf, intermediates: intermediates, anchor: anchor, anchorArn: anchorEntry.arn, profile: profile, parameters: parameters, now: now)
         } catch {
-            try? recordSubject(leaf: leaf, failed: true, now: now)
+            try? recordSubject(leaf: leaf, failed: true, instanceProperties: parameters.instanceProperties, now: now)
             throw error
         }
-        try? recordSubject(leaf: leaf, failed: false, now: now)
+        try? recordSubject(leaf: leaf, failed: false, instanceProperties: parameters.instanceProperties, now: now)
         let duration = parameters.durationSeconds ?? 3600
         // 8. Issue.
         let sessionName = parameters.roleSessionName ?? leaf.serialNumber.bytes.lowercaseHex
@@ -275,6 +275,9 @@ public final class RolesAnywhereEmulator: Sendable {
         if parameters.roleSessionName != nil, profile.acceptRoleSessionName != true {
             throw EmulatorError.accessDenied("Not authorized to set roleSessionName")
         }
+        if profile.requireInstanceProperties == true, parameters.instanceProperties?.isEmpty ?? true {
+            throw EmulatorError.accessDenied("Profile \(name) requires instance properties")
+        }
         let duration = parameters.durationSeconds ?? 3600
         guard (900...43_200).contains(duration) else {
             throw EmulatorError.validation("durationSeconds must be between 900 and 43200")
@@ -287,7 +290,7 @@ public final class RolesAnywhereEmulator: Sendable {
 
     /// Creates or updates the subject of `leaf` (keyed by its distinguished name): last seen,
     /// and the certificate's entry with its outcome.
-    private func recordSubject(leaf: Certificate, failed: Bool, now: Date) throws(EmulatorError) {
+    private func recordSubject(leaf: Certificate, failed: Bool, instanceProperties: [String: String]?, now: Date) throws(EmulatorError) {
         let name = leaf.subject.description
         let stamp = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         var detail: RolesAnywhere.SubjectDetail
@@ -310,6 +313,11 @@ public final class RolesAnywhereEmulator: Sendable {
         credentials.removeAll { $0.serialNumber == serial }
         credentials.append(summary)
         detail.credentials = credentials
+        if let instanceProperties, !instanceProperties.isEmpty {
+            var properties = (detail.instanceProperties ?? []).filter { $0.properties != instanceProperties }
+            properties.append(.init(failed: failed, properties: instanceProperties, seenAt: stamp))
+            detail.instanceProperties = Array(properties.suffix(10))
+        }
         detail.lastSeenAt = stamp
         detail.updatedAt = stamp
         try store.put(.subject, id: id, arn: arn, lookup: name, document: Data(ControlPlaneEmulator.encode(detail)))
@@ -413,6 +421,7 @@ struct CreateSessionParameters {
     var trustAnchorArn: String
     var durationSeconds: Int?
     var roleSessionName: String?
+    var instanceProperties: [String: String]?
 
     init(body: [UInt8], query: String) throws(EmulatorError) {
         struct Body: Decodable {
@@ -421,6 +430,7 @@ struct CreateSessionParameters {
             var trustAnchorArn: String?
             var durationSeconds: Int?
             var roleSessionName: String?
+            var instanceProperties: [String: String]?
         }
         var decoded = Body()
         if !body.isEmpty {
@@ -449,6 +459,12 @@ struct CreateSessionParameters {
         self.trustAnchorArn = trustAnchorArn
         self.durationSeconds = decoded.durationSeconds
         self.roleSessionName = decoded.roleSessionName
+        self.instanceProperties = decoded.instanceProperties
+        if let properties = instanceProperties {
+            guard properties.count <= 50, properties.allSatisfy({ (1...200).contains($0.key.count) && (1...200).contains($0.value.count) }) else {
+                throw EmulatorError.validation("instanceProperties: at most 50, keys and values 1–200 characters")
+            }
+        }
     }
 }
 

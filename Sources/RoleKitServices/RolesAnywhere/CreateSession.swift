@@ -9,13 +9,17 @@ public struct CreateSessionInput: Sendable, Hashable {
     public var durationSeconds: Int?
     /// Needs `acceptRoleSessionName` on the profile.
     public var roleSessionName: String?
+    /// Properties of the calling machine, recorded on its subject (required by profiles with
+    /// `requireInstanceProperties`).
+    public var instanceProperties: [String: String]?
 
-    public init(profileArn: String, roleArn: String, trustAnchorArn: String, durationSeconds: Int? = 3600, roleSessionName: String? = nil) {
+    public init(profileArn: String, roleArn: String, trustAnchorArn: String, durationSeconds: Int? = 3600, roleSessionName: String? = nil, instanceProperties: [String: String]? = nil) {
         self.profileArn = profileArn
         self.roleArn = roleArn
         self.trustAnchorArn = trustAnchorArn
         self.durationSeconds = durationSeconds
         self.roleSessionName = roleSessionName
+        self.instanceProperties = instanceProperties
     }
 
     /// Allowed session durations.
@@ -56,6 +60,7 @@ public struct CreateSessionInput: Sendable, Hashable {
     func jsonBody() -> [UInt8] {
         struct Body: Encodable {
             var durationSeconds: Int?
+            var instanceProperties: [String: String]?
             var profileArn: String
             var roleArn: String
             var roleSessionName: String?
@@ -63,7 +68,7 @@ public struct CreateSessionInput: Sendable, Hashable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = Body(durationSeconds: durationSeconds, profileArn: profileArn, roleArn: roleArn, roleSessionName: roleSessionName, trustAnchorArn: trustAnchorArn)
+        let body = Body(durationSeconds: durationSeconds, instanceProperties: instanceProperties, profileArn: profileArn, roleArn: roleArn, roleSessionName: roleSessionName, trustAnchorArn: trustAnchorArn)
         return Array((try? encoder.encode(body)) ?? Data())
     }
 }

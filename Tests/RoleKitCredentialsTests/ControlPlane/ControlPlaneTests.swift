@@ -39,12 +39,12 @@ struct ControlPlaneTests {
         }
 
         /// A Roles Anywhere provider for a test leaf against this emulator.
-        func provider(_ leaf: String, key: String, anchor: String, profile: String, duration: Int = 3600) -> RolesAnywhereCredentialProvider {
+        func provider(_ leaf: String, key: String, anchor: String, profile: String, duration: Int = 3600, instanceProperties: [String: String]? = nil) -> RolesAnywhereCredentialProvider {
             let pki = TestPKI.shared
             return RolesAnywhereCredentialProvider(
                 configuration: .init(
                     certificate: pki.path(leaf), privateKey: pki.path(key), intermediates: pki.path("intermediate-ca.pem"), durationSeconds: duration,
-                    profileArn: profile, roleArn: ControlPlaneTests.role, trustAnchorArn: anchor, endpoint: endpoint
+                    profileArn: profile, roleArn: ControlPlaneTests.role, trustAnchorArn: anchor, endpoint: endpoint, instanceProperties: instanceProperties
                 ),
                 passphrase: .value(Passphrase(TestPKI.passphrase)),
                 transport: transport
@@ -288,6 +288,27 @@ struct ControlPlaneTests {
             let p256Id = try #require(p256.subjectId)
             let p256Detail = try #require(try await c.getSubject(.init(subjectId: p256Id)).subject)
             #expect(p256Detail.lastSeenAt != nil)
+        }
+    }
+
+    /// `requireInstanceProperties` on the profile: CreateSession without them is refused; the
+    /// ones sent are recorded on the subject, with the outcome.
+    @Test func instancePropertiesAreRequiredAndRecorded() async throws {
+        try await withHarness { h in
+            let anchor = try await h.client.createTrustAnchor(.init(enabled: true, name: "ip", source: try Self.bundleSource())).trustAnchor
+            let anchorArn = try #require(anchor.trustAnchorArn)
+            let profile = try #require(try await h.client.createProfile(.init(enabled: true, name: "ip", requireInstanceProperties: true, roleArns: [Self.role])).profile)
+            let profileArn = try #require(profile.profileArn)
+            let without = await #expect(throws: RolesAnywhereError.self) { _ = try await h.provider("p256.pem", key: "p256.pkcs8.key", anchor: anchorArn, profile: profileArn).credentials() }
+            #expect(without?.code == .accessDenied && without?.message.contains("instance properties") == true)
+            let properties = ["hostname": "build-7", "os": "linux"]
+            _ = try await h.provider("p256.pem", key: "p256.pkcs8.key", anchor: anchorArn, profile: profileArn, instanceProperties: properties).credentials()
+            let summary = try #require(try await h.client.listSubjectsItems().collect().first)
+            let subjectId = try #require(summary.subjectId)
+            let subject = try #require(try await h.client.getSubject(.init(subjectId: subjectId)).subject)
+            #expect(subject.instanceProperties?.last?.properties == properties)
+            #expect(subject.instanceProperties?.last?.failed == false)
+            #expect(subject.credentials?.first?.failed == false)
         }
     }
 
