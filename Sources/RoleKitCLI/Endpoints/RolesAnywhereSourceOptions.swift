@@ -62,15 +62,8 @@ struct RolesAnywhereSourceOptions: ParsableArguments {
         if let endpoint { _ = try RolesAnywhereOptions.parseEndpoint(endpoint) }
     }
 
-    var logger: Logger {
-        var logger = Logger(label: "rolekit") { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .debug
-            return handler
-        }
-        logger.logLevel = debug ? .debug : .warning
-        return logger
-    }
+    /// Warnings (refresh failures) always; every step with `--debug`.
+    var logger: Logger { StandardErrorLogger.make(debug: debug, quietLevel: .warning) }
 
     func makeTransport() throws -> HTTPTransport {
         if noVerifySSL {

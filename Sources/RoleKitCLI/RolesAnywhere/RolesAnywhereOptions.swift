@@ -83,15 +83,7 @@ struct RolesAnywhereOptions: ParsableArguments {
     }
 
     /// A logger writing to standard error at debug level with `--debug`, silent otherwise.
-    var logger: Logger {
-        var logger = Logger(label: "rolekit") { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .debug
-            return handler
-        }
-        logger.logLevel = debug ? .debug : .critical
-        return logger
-    }
+    var logger: Logger { StandardErrorLogger.make(debug: debug, quietLevel: .critical) }
 
     func makeTransport(logger: Logger) throws -> HTTPTransport {
         if noVerifySSL {

@@ -56,17 +56,9 @@ public struct SigV4Verifier: Sendable {
         let stringToSign = StringToSign(algorithm: SigV4Signer.algorithm, date: amzDate, scope: scope, canonicalRequest: canonical)
         let key = SigV4Signer(credentials: SigningCredentials(accessKeyId: keyId, secretAccessKey: secret), region: scope.region, service: scope.service).signingKey(dateStamp: amzDate.dateStamp)
         let expected = HMAC<SHA256>.authenticationCode(for: Array(stringToSign.text.utf8), using: key).lowercaseHex
-        guard canonical.signedHeaders == auth.signedHeaderList, Self.constantTimeEquals(expected, auth.signature) else {
+        guard canonical.signedHeaders == auth.signedHeaderList, ConstantTime.equals(expected, auth.signature) else {
             throw EmulatorError(status: 403, code: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
         }
         return keyId
-    }
-
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
     }
 }

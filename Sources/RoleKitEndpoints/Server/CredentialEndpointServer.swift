@@ -125,7 +125,7 @@ public final class CredentialEndpointServer: Sendable {
                 return .text(500, "the endpoint cannot read its authorization token")
             }
             guard let given = header("authorization") else { return .text(401, "no Authorization header") }
-            guard Self.constantTimeEquals(given, expected) else { return .text(403, "wrong Authorization token") }
+            guard ConstantTime.equals(given, expected) else { return .text(403, "wrong Authorization token") }
             return credentialsReply(container: true)
         case .instanceMetadata(let roleName):
             let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
@@ -192,7 +192,7 @@ public final class CredentialEndpointServer: Sendable {
     private func credentialsReply(container: Bool) -> Reply {
         switch credentials.current() {
         case .failure(let unavailable):
-            let body = "{\"Code\":\"CredentialsUnavailable\",\"Message\":\(Self.quote(unavailable.message))}"
+            let body = "{\"Code\":\"CredentialsUnavailable\",\"Message\":\(JSONText.quote(unavailable.message))}"
             return Reply(status: 503, headers: [("Content-Type", "application/json")], body: body)
         case .success(let (credentials, updated)):
             let expiration = credentials.expiration.map(Self.timestamp)
@@ -203,42 +203,13 @@ public final class CredentialEndpointServer: Sendable {
             members += [("AccessKeyId", credentials.accessKeyId), ("SecretAccessKey", credentials.secretAccessKey)]
             if let token = credentials.sessionToken { members.append(("Token", token)) }
             if let expiration { members.append(("Expiration", expiration)) }
-            let body = "{\n" + members.map { "  \(Self.quote($0.0)) : \(Self.quote($0.1))" }.joined(separator: ",\n") + "\n}"
+            let body = "{\n" + members.map { "  \(JSONText.quote($0.0)) : \(JSONText.quote($0.1))" }.joined(separator: ",\n") + "\n}"
             return Reply(status: 200, headers: [("Content-Type", container ? "application/json" : "text/plain")], body: body)
         }
     }
 
     static func timestamp(_ date: Date) -> String {
         ISO8601Timestamp.format(date)
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
     }
 
     private final class Handler: ChannelInboundHandler {

@@ -1,0 +1,15 @@
+import Logging
+
+/// The command-line logger: standard error, debug level with `--debug`, else only `quietLevel`
+/// and above.
+enum StandardErrorLogger {
+    static func make(debug: Bool, quietLevel: Logger.Level) -> Logger {
+        var logger = Logger(label: "rolekit") { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .debug
+            return handler
+        }
+        logger.logLevel = debug ? .debug : quietLevel
+        return logger
+    }
+}
