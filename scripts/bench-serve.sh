@@ -16,7 +16,7 @@ if ! command -v wrk >/dev/null; then
     apt-get install -y wrk >/dev/null 2>&1 || { echo "bench-serve: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 fi
 swift build -c release --product rolekit >/dev/null
-binary="$(swift build -c release --show-bin-path)/rolekit"
+binary="$(swift build -c release --show-bin-path 2>/dev/null)/rolekit"
 
 work="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -24,7 +24,7 @@ AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
     "$binary" serve --port 0 --aws-access-key-id AKIABENCHMARK0000001 --aws-secret-access-key bench-secret \
     --aws-session-token "$(head -c 600 /dev/zero | tr '\0' t)" --role-name bench >"$work/serve.out" 2>&1 &
 pid=$!
-for _ in $(seq 100); do grep -q 'listening on' "$work/serve.out" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q "listening on" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.out" | head -1)"
 [ -n "$url" ] || { cat "$work/serve.out" >&2; exit 1; }
 token="$(curl -s -X PUT -H 'x-aws-ec2-metadata-token-ttl-seconds: 21600' "$url/latest/api/token")"
