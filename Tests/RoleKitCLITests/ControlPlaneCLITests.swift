@@ -12,6 +12,9 @@ struct ControlPlaneCLITests {
     final class RunningEmulator {
         let process = Process()
         let endpoint: String
+        /// The admin key id, and the 0600 credentials file the emulator wrote its secret to.
+        let adminKeyId: String
+        let adminFile: String
 
         init(dataDirectory: String) async throws {
             process.executableURL = URL(fileURLWithPath: TestEnvironment.rolekitBinary)
@@ -20,12 +23,17 @@ struct ControlPlaneCLITests {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let banner = await Subprocess.readUntil(output, marker: "admin key")
-            guard let url = banner.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: { $0.hasPrefix("http://127.0.0.1:") }) else {
+            let banner = await Subprocess.readUntil(output, marker: "AWS_PROFILE=")
+            let words = banner.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "=" })
+            guard let url = words.first(where: { $0.hasPrefix("http://127.0.0.1:") }), let key = words.first(where: { $0.hasPrefix("AKIA") }),
+                let file = words.first(where: { $0.hasSuffix("/admin-credentials") })
+            else {
                 process.terminate()
                 throw CocoaError(.fileReadUnknown)
             }
             endpoint = String(url)
+            adminKeyId = String(key)
+            adminFile = String(file)
         }
 
         /// SIGTERM without waiting (for `defer`).
@@ -40,8 +48,8 @@ struct ControlPlaneCLITests {
         }
 
         var environment: [String: String] {
-            ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "AWS_ACCESS_KEY_ID": "AKIAEMULATORADMIN000", "AWS_SECRET_ACCESS_KEY": "emulator-admin-secret",
-             "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_ROLESANYWHERE": endpoint, "AWS_EC2_METADATA_DISABLED": "true"]
+            ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "AWS_SHARED_CREDENTIALS_FILE": adminFile, "AWS_PROFILE": "rolekit-emulator",
+             "AWS_CONFIG_FILE": "/nonexistent", "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_ROLESANYWHERE": endpoint, "AWS_EC2_METADATA_DISABLED": "true"]
         }
 
         func run(_ arguments: [String]) async throws -> Subprocess.Result {
@@ -109,7 +117,12 @@ struct ControlPlaneCLITests {
         let missing = try await emulator.run(["profiles", "get", "--id", "00000000-0000-0000-0000-000000000000"])
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("rolekit: GetProfile: ResourceNotFoundException") && missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
+        // The generated secret sits in a 0600 file inside the data directory.
+        #expect(emulator.adminFile == directory + "/admin-credentials")
+        #expect(try FileManager.default.attributesOfItem(atPath: emulator.adminFile)[.posixPermissions] as? Int == 0o600)
         var wrongKey = emulator.environment
+        wrongKey["AWS_PROFILE"] = nil
+        wrongKey["AWS_ACCESS_KEY_ID"] = emulator.adminKeyId
         wrongKey["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
         let denied = try await Subprocess.rolekitAsync(["profiles", "list"], environment: wrongKey)
         #expect(denied.status == 1 && denied.stderr.contains("InvalidSignatureException"))
@@ -117,7 +130,9 @@ struct ControlPlaneCLITests {
 
         // Restart on the same data directory: everything is still there.
         await emulator.stopAndWait()
+        let firstKey = emulator.adminKeyId
         emulator = try await RunningEmulator(dataDirectory: directory)
+        #expect(emulator.adminKeyId == firstKey, "the admin key is kept with the state")
         let after = try await emulator.json(["profiles", "list"])["profiles"] as? [[String: Any]]
         #expect(after?.compactMap { $0["profileArn"] as? String } == profileArns)
         #expect((try await emulator.json(["tags", "list", "--resource-arn", anchorArn])["tags"] as? [[String: String]]) == [["key": "team", "value": "cli"]])

@@ -104,16 +104,17 @@ struct ServeUpdateCLITests {
         let home = NSTemporaryDirectory() + "rolekit-serve-profile-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
+        // The base credentials are the emulator's generated admin key, from the file it wrote.
+        let adminFile = try #require(emulator.word(containing: "/admin-credentials"))
         try """
-        [profile base]
-        aws_access_key_id = AKIAEMULATORADMIN000
-        aws_secret_access_key = emulator-admin-secret
         [profile chain]
         role_arn = arn:aws:iam::123456789012:role/via-profile
-        source_profile = base
+        source_profile = rolekit-emulator
         role_session_name = served-chain
         """.write(toFile: home + "/config", atomically: true, encoding: .utf8)
-        let environment = Self.cleanEnvironment(["HOME": home, "AWS_CONFIG_FILE": home + "/config", "AWS_ENDPOINT_URL_STS": endpoint, "AWS_EC2_METADATA_DISABLED": "true"])
+        let environment = Self.cleanEnvironment([
+            "HOME": home, "AWS_CONFIG_FILE": home + "/config", "AWS_SHARED_CREDENTIALS_FILE": adminFile, "AWS_ENDPOINT_URL_STS": endpoint, "AWS_EC2_METADATA_DISABLED": "true",
+        ])
         let serve = try await Background(["serve", "--port", "0", "--profile", "chain"], until: "AWS_EC2_METADATA_SERVICE_ENDPOINT", environment: environment)
         let url = try #require(serve.word(containing: "http://127.0.0.1:").map { $0 + "/" })
         let (method, arn) = try await Self.boto3(["AWS_EC2_METADATA_SERVICE_ENDPOINT": url], endpoint: endpoint)

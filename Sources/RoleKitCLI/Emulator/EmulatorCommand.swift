@@ -3,6 +3,7 @@ import FoundationEssentials
 import Logging
 import RoleKitCredentials
 import RoleKitEmulator
+import RoleKitEndpoints
 import RoleKitIdentity
 import RoleKitTransport
 
@@ -15,9 +16,12 @@ struct EmulatorCommand: AsyncParsableCommand {
             Give a JSON configuration with --config, or a trust anchor and profile with flags:
               rolekit emulator --trust-anchor ca.pem --role-arn arn:aws:iam::123456789012:role/demo
             or nothing, and create resources through the control plane (rolekit trust-anchors …
-            --endpoint-url http://HOST:PORT, or boto3), signed with the admin key (default
-            AKIAEMULATORADMIN000 / emulator-admin-secret). With --data-dir the state survives
-            restarts (SQLite); without it, it lives in memory. Stop with Ctrl-C or SIGTERM.
+            --endpoint-url http://HOST:PORT, or boto3), signed with the admin key. Without
+            --admin-access-key-id, a random key is made and written (mode 0600) as profile
+            rolekit-emulator of a credentials file whose path is printed: DIR/admin-credentials
+            with --data-dir (kept across restarts), else a temporary file removed on exit. With
+            --data-dir the state survives restarts (SQLite); without it, it lives in memory.
+            Stop with Ctrl-C or SIGTERM.
             """
     )
 
@@ -66,14 +70,26 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-secret-access-key"), help: ArgumentHelp("Its secret (ROLEKIT_EMULATOR_SECRET_ACCESS_KEY).", valueName: "secret"))
     var adminSecretAccessKey: String?
 
-    /// The well-known default admin key: the emulator is a local test tool.
-    static let defaultAdminKey = EmulatorConfiguration.AdminKey(accessKeyId: "AKIAEMULATORADMIN000", secretAccessKey: "emulator-admin-secret")
+    /// The profile the generated admin key is written under.
+    static let adminProfile = "rolekit-emulator"
 
-    var adminKey: EmulatorConfiguration.AdminKey {
+    /// The admin key given by flags or `ROLEKIT_EMULATOR_*`, if any.
+    var givenAdminKey: EmulatorConfiguration.AdminKey? {
         let id = adminAccessKeyId ?? ProcessEnvironment.value("ROLEKIT_EMULATOR_ACCESS_KEY_ID").flatMap { $0.isEmpty ? nil : $0 }
         let secret = adminSecretAccessKey ?? ProcessEnvironment.value("ROLEKIT_EMULATOR_SECRET_ACCESS_KEY").flatMap { $0.isEmpty ? nil : $0 }
-        guard let id, let secret else { return Self.defaultAdminKey }
+        guard let id, let secret else { return nil }
         return .init(accessKeyId: id, secretAccessKey: secret)
+    }
+
+    /// The key in `file` (profile `rolekit-emulator`), or a new random one written there (0600).
+    static func generatedAdminKey(file: String) throws -> EmulatorConfiguration.AdminKey {
+        let existing = try SharedConfiguration.load(configPath: file + ".no-config", credentialsPath: file).profiles[adminProfile]
+        if let id = existing?["aws_access_key_id"], let secret = existing?["aws_secret_access_key"] {
+            return .init(accessKeyId: id, secretAccessKey: secret)
+        }
+        let key = EmulatorConfiguration.AdminKey.generate()
+        try CredentialsFileUpdater(profile: adminProfile, path: file).write(Credentials(accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey))
+        return key
     }
 
     func validate() throws {
@@ -89,10 +105,16 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
     }
 
-    func makeConfiguration() throws -> EmulatorConfiguration {
+    /// The configuration; `adminKey` is added unless the configuration file names its own keys
+    /// (flags and environment always add theirs).
+    func makeConfiguration(adminKey: () throws -> EmulatorConfiguration.AdminKey) throws -> EmulatorConfiguration {
         if let config {
             var configuration = try EmulatorConfiguration.load(path: config)
-            if configuration.adminKeys.isEmpty || adminAccessKeyId != nil { configuration.adminKeys.append(adminKey) }
+            if let given = givenAdminKey {
+                configuration.adminKeys.append(given)
+            } else if configuration.adminKeys.isEmpty {
+                configuration.adminKeys.append(try adminKey())
+            }
             return configuration
         }
         let anchors = trustAnchors.enumerated().map { index, path in
@@ -104,13 +126,23 @@ struct EmulatorCommand: AsyncParsableCommand {
         let profiles = roleArns.isEmpty ? [] : [
             EmulatorConfiguration.Profile(id: "profile-1", name: "default", roleArns: roleArns, durationSeconds: profileDuration, acceptRoleSessionName: acceptRoleSessionName)
         ]
-        return EmulatorConfiguration(accountId: accountId, region: region, trustAnchors: anchors, profiles: profiles, crls: crls, adminKeys: [adminKey])
+        return EmulatorConfiguration(accountId: accountId, region: region, trustAnchors: anchors, profiles: profiles, crls: crls, adminKeys: [try givenAdminKey ?? adminKey()])
     }
 
     func run() async throws {
         try await StandardError.failingWithOneLine {
-            let configuration = try makeConfiguration()
-            let store = try EmulatorStore(directory: dataDirectory.map { SecureFileReader.expandTilde($0) })
+            let directory = dataDirectory.map { SecureFileReader.expandTilde($0) }
+            // A generated admin key lives next to the state, or in a private temporary folder.
+            let temporary = directory == nil ? FileManager.default.temporaryDirectory.path + "/rolekit-emulator-\(UUID().uuidString.lowercased())" : nil
+            defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+            let adminFile = (directory ?? temporary!) + "/admin-credentials"
+            var generated = false
+            let configuration = try makeConfiguration {
+                generated = true
+                return try Self.generatedAdminKey(file: adminFile)
+            }
+            let wroteAdminFile = generated
+            let store = try EmulatorStore(directory: directory)
             let emulator = try RolesAnywhereEmulator(configuration: configuration, store: store)
             if host != "127.0.0.1" && host != "::1" && host != "localhost" {
                 StandardError.line("rolekit: warning: the emulator listens on \(host), not loopback; it issues credentials to anyone who can reach it")
@@ -123,6 +155,9 @@ struct EmulatorCommand: AsyncParsableCommand {
                 var lines = ["rolekit emulator listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"]
                 lines.append("  state         \(store.path ?? "in memory")")
                 lines.append("  admin key     \(configuration.adminKeys.map(\.accessKeyId).joined(separator: ", ")) (control plane and STS)")
+                if wroteAdminFile {
+                    lines.append("  admin secret  AWS_SHARED_CREDENTIALS_FILE=\(adminFile) AWS_PROFILE=\(Self.adminProfile)")
+                }
                 for anchor in configuration.trustAnchors { lines.append("  trust anchor  \(configuration.trustAnchorArn(anchor))") }
                 for profile in configuration.profiles {
                     lines.append("  profile       \(configuration.profileArn(profile))")

@@ -54,7 +54,7 @@ struct QuickstartCommand: AsyncParsableCommand {
         print("   leaf key      \(pki.leafKeyPath)  (mode 0600)")
 
         step(2, "Start the Roles Anywhere emulator on loopback; register a trust anchor and a profile")
-        let admin = EmulatorCommand.defaultAdminKey
+        let admin = EmulatorConfiguration.AdminKey.generate()
         let server = EmulatorServer(rolesAnywhere: try RolesAnywhereEmulator(configuration: EmulatorConfiguration(adminKeys: [admin])))
         let port = try await server.start()
         do {

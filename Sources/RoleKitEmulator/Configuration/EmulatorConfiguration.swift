@@ -68,6 +68,14 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
         }
 
         public var description: String { "AdminKey(\(accessKeyId), <redacted>)" }
+
+        /// A fresh random key (`AKIA` + 16 characters, 40-character secret).
+        public static func generate() -> AdminKey {
+            AdminKey(
+                accessKeyId: "AKIA" + RolesAnywhereEmulator.random(16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
+                secretAccessKey: RolesAnywhereEmulator.random(40, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+            )
+        }
     }
 
     public var accountId: String

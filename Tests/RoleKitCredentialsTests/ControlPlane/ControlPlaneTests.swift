@@ -11,7 +11,7 @@ import Testing
 /// The Roles Anywhere control-plane client against the emulator over loopback.
 @Suite("Roles Anywhere control plane")
 struct ControlPlaneTests {
-    static let admin = EmulatorConfiguration.AdminKey(accessKeyId: "AKIAEMULATORADMIN001", secretAccessKey: "emulator-admin-secret-0123456789")
+    static let admin = EmulatorConfiguration.AdminKey.generate()
     static let role = "arn:aws:iam::123456789012:role/control-plane-test"
 
     /// An emulator with admin keys and no resources, its client, and cleanup.
