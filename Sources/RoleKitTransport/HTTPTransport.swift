@@ -244,6 +244,17 @@ public enum ProcessEnvironment {
         guard let pointer = getenv(name) else { return nil }
         return String(cString: pointer)
     }
+
+    /// botocore's configured endpoint for a service: `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `STS`,
+    /// `IAM`, `ROLESANYWHERE`), else `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
+    /// is `true`; `nil` when none applies.
+    public static func configuredEndpoint(service: String, environment: (String) -> String?) -> URL? {
+        guard environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true" else { return nil }
+        for name in ["AWS_ENDPOINT_URL_\(service)", "AWS_ENDPOINT_URL"] {
+            if let value = environment(name), !value.isEmpty, let url = URL(string: value), url.host() != nil { return url }
+        }
+        return nil
+    }
 }
 
 #if canImport(Glibc)

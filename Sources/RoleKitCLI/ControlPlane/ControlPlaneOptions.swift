@@ -20,29 +20,17 @@ struct ControlPlaneOptions: ParsableArguments {
     @Option(help: "Output: json (the API's answer), table or text (tab-separated).")
     var output: Output = .json
 
-    @Flag(name: .customLong("with-proxy"), help: "Use HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment.")
-    var withProxy = false
+    @OptionGroup var transport: TransportOptions
 
-    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify the endpoint's TLS certificate (insecure; prints a warning).")
-    var noVerifySSL = false
-
+    /// `--endpoint-url`; without it the client reads `AWS_ENDPOINT_URL_ROLESANYWHERE` itself.
     func endpoint() throws -> URL? {
-        if let endpointURL { return try RolesAnywhereOptions.parseEndpoint(endpointURL) }
-        if ProcessEnvironment.value("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() == "true" { return nil }
-        for name in ["AWS_ENDPOINT_URL_ROLESANYWHERE", "AWS_ENDPOINT_URL"] {
-            if let value = ProcessEnvironment.value(name), !value.isEmpty { return try RolesAnywhereOptions.parseEndpoint(value) }
-        }
-        return nil
+        try endpointURL.map(RolesAnywhereOptions.parseEndpoint)
     }
 
     /// Runs `body` with a client signed by the auth options' credentials; prints its result.
     func run(_ body: (RolesAnywhereControlPlane) async throws -> RenderedValue) async throws {
         let text = try await StandardError.failingWithOneLine { () async throws -> String in
-            if noVerifySSL {
-                StandardError.line("rolekit: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified; anyone on the network path can impersonate it")
-            }
-            let transport = try HTTPTransport(configuration: .init(useProxyFromEnvironment: withProxy, verifyTLS: !noVerifySSL))
-            do {
+            try await transport.withTransport { transport in
                 let session = auth.session(transport: transport)
                 let provider = try await session.provider()
                 let client = RolesAnywhereControlPlane(transport: transport, region: session.region, endpoint: try endpoint()) {
@@ -50,11 +38,7 @@ struct ControlPlaneOptions: ParsableArguments {
                 }
                 let value = try await body(client)
                 if auth.authDebug { StandardError.line("rolekit: credentials from \(session.method ?? "?")") }
-                try? await transport.shutdown()
                 return value.render(output)
-            } catch {
-                try? await transport.shutdown()
-                throw error
             }
         }
         if !text.isEmpty { print(text) }

@@ -35,11 +35,7 @@ struct RolesAnywhereSourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Roles Anywhere endpoint.", valueName: "url"))
     var endpoint: String?
 
-    @Flag(name: .customLong("with-proxy"), help: "Use HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment.")
-    var withProxy = false
-
-    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify TLS certificates of AWS endpoints (insecure; prints a warning).")
-    var noVerifySSL = false
+    @OptionGroup var transport: TransportOptions
 
     @Flag(help: "Log each step to standard error (secrets redacted).")
     var debug = false
@@ -64,13 +60,6 @@ struct RolesAnywhereSourceOptions: ParsableArguments {
 
     /// Warnings (refresh failures) always; every step with `--debug`.
     var logger: Logger { StandardErrorLogger.make(debug: debug, quietLevel: .warning) }
-
-    func makeTransport() throws -> HTTPTransport {
-        if noVerifySSL {
-            StandardError.line("rolekit: warning: --no-verify-ssl: TLS certificates are not verified; anyone on the network path can impersonate the endpoint")
-        }
-        return try HTTPTransport(configuration: .init(useProxyFromEnvironment: withProxy, verifyTLS: !noVerifySSL), logger: logger)
-    }
 
     /// The Roles Anywhere provider these flags describe (checked before anything is sent).
     func provider(region: String?, roleSessionName: String?, transport: HTTPTransport) throws -> RolesAnywhereCredentialProvider {

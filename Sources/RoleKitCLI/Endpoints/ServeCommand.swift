@@ -79,14 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await StandardError.failingWithOneLine {
-            let transport = try source.makeTransport()
-            do {
-                try await serve(transport: transport)
-                try? await transport.shutdown()
-            } catch {
-                try? await transport.shutdown()
-                throw error
-            }
+            try await source.transport.withTransport(logger: source.logger) { try await serve(transport: $0) }
         }
     }
 
@@ -131,7 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
             print("export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://\(address):\(bound)/")
         }
         fflushStdout()
-        let refresher = Task { await served.run() }
+        let refresher = Task { await served.run { _ in } }
         await TerminationSignal.wait()
         refresher.cancel()
         await server.stop()

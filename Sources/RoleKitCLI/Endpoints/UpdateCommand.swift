@@ -42,14 +42,7 @@ struct UpdateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await StandardError.failingWithOneLine {
-            let transport = try source.makeTransport()
-            do {
-                try await update(transport: transport)
-                try? await transport.shutdown()
-            } catch {
-                try? await transport.shutdown()
-                throw error
-            }
+            try await source.transport.withTransport(logger: source.logger) { try await update(transport: $0) }
         }
     }
 

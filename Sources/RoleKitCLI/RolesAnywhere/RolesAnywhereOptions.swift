@@ -31,17 +31,7 @@ struct RolesAnywhereOptions: ParsableArguments {
     @Option(name: .customLong("role-session-name"), help: ArgumentHelp("Role session name (the profile must accept it).", valueName: "name"))
     var roleSessionName: String?
 
-    @Flag(name: .customLong("with-proxy"), help: "Use HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment.")
-    var withProxy = false
-
-    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify the endpoint's TLS certificate (insecure; prints a warning).")
-    var noVerifySSL = false
-
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds to wait for a connection.", valueName: "seconds"))
-    var connectTimeout: Double = 10
-
-    @Option(name: .customLong("read-timeout"), help: ArgumentHelp("Seconds to wait for a whole response.", valueName: "seconds"))
-    var readTimeout: Double = 30
+    @OptionGroup var transport: TransportOptions
 
     @Flag(help: "Log each step to standard error (secrets redacted).")
     var debug = false
@@ -49,9 +39,6 @@ struct RolesAnywhereOptions: ParsableArguments {
     func validate() throws {
         guard CreateSessionInput.durationRange.contains(sessionDuration) else {
             throw ValidationError("--session-duration must be between 900 and 43200 seconds, not \(sessionDuration)")
-        }
-        guard connectTimeout > 0, readTimeout > 0 else {
-            throw ValidationError("--connect-timeout and --read-timeout must be positive")
         }
         if let endpoint { _ = try Self.parseEndpoint(endpoint) }
     }
@@ -86,16 +73,7 @@ struct RolesAnywhereOptions: ParsableArguments {
     var logger: Logger { StandardErrorLogger.make(debug: debug, quietLevel: .critical) }
 
     func makeTransport(logger: Logger) throws -> HTTPTransport {
-        if noVerifySSL {
-            StandardError.line("rolekit: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified; anyone on the network path can impersonate it")
-        }
-        let configuration = HTTPTransport.Configuration(
-            connectTimeout: .milliseconds(Int64(connectTimeout * 1000)),
-            requestTimeout: .milliseconds(Int64(readTimeout * 1000)),
-            useProxyFromEnvironment: withProxy,
-            verifyTLS: !noVerifySSL
-        )
-        return try HTTPTransport(configuration: configuration, logger: logger)
+        try transport.makeTransport(logger: logger)
     }
 
     /// What identifies a cached answer: everything that changes which credentials come back.

@@ -11,11 +11,7 @@ struct STSConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Endpoint for this command's calls (default: AWS_ENDPOINT_URL_STS (or _IAM), AWS_ENDPOINT_URL, else the regional endpoint).", valueName: "url"))
     var endpoint: String?
 
-    @Flag(name: .customLong("with-proxy"), help: "Use HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment.")
-    var withProxy = false
-
-    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify the endpoint's TLS certificate (insecure; prints a warning).")
-    var noVerifySSL = false
+    @OptionGroup var transport: TransportOptions
 
     func endpointURL() throws -> URL? {
         guard let endpoint else { return nil }
@@ -24,22 +20,7 @@ struct STSConnectionOptions: ParsableArguments {
 
     /// Runs `body` with a transport and always shuts it down.
     func withTransport<T>(_ body: (HTTPTransport) async throws -> T) async throws -> T {
-        let transport = try makeTransport()
-        do {
-            let result = try await body(transport)
-            try? await transport.shutdown()
-            return result
-        } catch {
-            try? await transport.shutdown()
-            throw error
-        }
-    }
-
-    func makeTransport() throws -> HTTPTransport {
-        if noVerifySSL {
-            StandardError.line("rolekit: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified; anyone on the network path can impersonate it")
-        }
-        return try HTTPTransport(configuration: .init(useProxyFromEnvironment: withProxy, verifyTLS: !noVerifySSL))
+        try await transport.withTransport(body)
     }
 }
 

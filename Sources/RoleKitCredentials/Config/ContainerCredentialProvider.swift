@@ -34,7 +34,7 @@ public final class ContainerCredentialProvider: CredentialProvider {
         }
         self.url = url
         self.refresher = RefreshingCredentialProvider {
-            var headers: [SigningRequest.Header] = [.init("Host", url.port.map { "\(url.host() ?? ""):\($0)" } ?? (url.host() ?? "")), .init("Accept", "application/json")]
+            var headers: [SigningRequest.Header] = [.init("Accept", "application/json")]
             if let file = environment("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"), !file.isEmpty {
                 let token: String
                 do {
@@ -49,9 +49,7 @@ public final class ContainerCredentialProvider: CredentialProvider {
                 }
                 headers.append(.init("Authorization", token))
             }
-            var path = url.path(percentEncoded: true)
-            if path.isEmpty { path = "/" }
-            let request = SigningRequest(method: "GET", path: path, query: url.query(percentEncoded: true) ?? "", headers: headers)
+            let request = SigningRequest(method: "GET", url: url, headers: headers)
             let response: HTTPResponse
             do {
                 response = try await transport.send(request, to: url, sign: { request, _ in request }, parseError: { _ in ServiceErrorInfo(code: nil, message: nil) })
@@ -126,9 +124,9 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
         self.timeout = timeout
         self.attempts = attempts
         self.refresher = RefreshingCredentialProvider {
-            let host = endpoint.port.map { "\(endpoint.host() ?? ""):\($0)" } ?? (endpoint.host() ?? "")
             func call(_ method: String, _ path: String, _ headers: [SigningRequest.Header]) async throws -> HTTPResponse {
-                let request = SigningRequest(method: method, path: path, headers: [.init("Host", host)] + headers)
+                var request = SigningRequest(method: method, url: endpoint, headers: headers)
+                request.path = path
                 do {
                     return try await transport.send(request, to: endpoint, timeout: timeout, maxAttempts: attempts, sign: { request, _ in request }, parseError: { _ in ServiceErrorInfo(code: nil, message: nil) })
                 } catch let error as TransportError {

@@ -130,9 +130,7 @@ public final class CredentialSession: Sendable {
     }
 
     private var stsEndpoint: URL? {
-        if let explicit = settings.stsEndpoint { return explicit }
-        guard environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true" else { return nil }
-        return [environment("AWS_ENDPOINT_URL_STS"), environment("AWS_ENDPOINT_URL")].compactMap { $0 }.first { !$0.isEmpty }.flatMap { URL(string: $0) }
+        settings.stsEndpoint ?? STSClient.configuredEndpoint(environment: environment)
     }
 
     /// A snapshot of the current credentials (what a child process or a config file gets).

@@ -27,7 +27,7 @@ public struct DefaultCredentialChain: Sendable {
     ///     `AWS_DEFAULT_PROFILE`, then `default`.
     /// - Returns: The first configured source, or `nil` when none is.
     public func resolve(profile explicitProfile: String? = nil, configPath: String? = nil, credentialsPath: String? = nil) async throws -> ProfileCredentialResolver.Resolution? {
-        let region = [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
+        let region = environmentRegion
         if let resolution = try resolveLazily(profile: explicitProfile, configPath: configPath, credentialsPath: credentialsPath) {
             // As botocore, credential_process runs when the chain is resolved (a failing process
             // fails the resolution); role assumption waits for first use.
@@ -44,9 +44,14 @@ public struct DefaultCredentialChain: Sendable {
         return nil
     }
 
+    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`.
+    private var environmentRegion: String? {
+        [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
+    }
+
     /// The first configured source without fetching anything.
     public func resolveLazily(profile explicitProfile: String? = nil, configPath: String? = nil, credentialsPath: String? = nil) throws -> ProfileCredentialResolver.Resolution? {
-        let region = [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
+        let region = environmentRegion
         if explicitProfile == nil {
             let env = EnvironmentCredentialProvider(environment: environment)
             if env.isConfigured {

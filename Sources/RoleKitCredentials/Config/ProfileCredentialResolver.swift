@@ -39,10 +39,7 @@ public struct ProfileCredentialResolver: Sendable {
 
     /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` from this resolver's environment (which may
     /// not be the process's).
-    var stsEndpoint: URL? {
-        guard environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true" else { return nil }
-        return [environment("AWS_ENDPOINT_URL_STS"), environment("AWS_ENDPOINT_URL")].compactMap { $0 }.first { !$0.isEmpty }.flatMap { URL(string: $0) }
-    }
+    var stsEndpoint: URL? { STSClient.configuredEndpoint(environment: environment) }
 
     private func region(of profile: SharedConfiguration.Profile) -> String? {
         [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION"), profile["region"]].compactMap { $0 }.first { !$0.isEmpty }

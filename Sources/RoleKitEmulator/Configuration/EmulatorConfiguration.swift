@@ -131,6 +131,6 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
         }
     }
 
-    public func trustAnchorArn(_ anchor: TrustAnchor) -> String { "arn:aws:rolesanywhere:\(region):\(accountId):trust-anchor/\(anchor.id)" }
-    public func profileArn(_ profile: Profile) -> String { "arn:aws:rolesanywhere:\(region):\(accountId):profile/\(profile.id)" }
+    public func trustAnchorArn(_ anchor: TrustAnchor) -> String { EmulatorStore.Kind.trustAnchor.arn(region: region, accountId: accountId, id: anchor.id) }
+    public func profileArn(_ profile: Profile) -> String { EmulatorStore.Kind.profile.arn(region: region, accountId: accountId, id: profile.id) }
 }

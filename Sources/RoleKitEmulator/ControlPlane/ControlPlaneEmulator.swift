@@ -48,21 +48,13 @@ public final class ControlPlaneEmulator: Sendable {
         guard let (operation, parameters) = Self.route(request) else { return nil }
         do {
             let caller = try verifier.verify(request, now: now())
-            let body = try dispatch(operation, parameters: parameters, query: Self.queryItems(request.query), body: request.body, caller: caller)
+            let body = try dispatch(operation, parameters: parameters, query: QueryString.items(request.query), body: request.body, caller: caller)
             return RolesAnywhereEmulator.Response(status: operation.name.hasPrefix("Create") ? 201 : 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", UUID().uuidString.lowercased())], body: body)
         } catch {
             return RolesAnywhereEmulator.errorResponse(error)
         }
     }
 
-    static func queryItems(_ query: String) -> [(String, String)] {
-        query.split(separator: "&").map { item in
-            let pair = item.split(separator: "=", maxSplits: 1)
-            let name = String(decoding: URIEncoding.decode(pair[0]), as: UTF8.self)
-            let value = pair.count > 1 ? String(decoding: URIEncoding.decode(pair[1]), as: UTF8.self) : ""
-            return (name, value)
-        }
-    }
 
     // MARK: - Coding
 
@@ -114,12 +106,14 @@ public final class ControlPlaneEmulator: Sendable {
         }
     }
 
-    func arn(_ kind: EmulatorStore.Kind, _ id: String) -> String { "arn:aws:rolesanywhere:\(region):\(accountId):\(kind.rawValue)/\(id)" }
+    func arn(_ kind: EmulatorStore.Kind, _ id: String) -> String { kind.arn(region: region, accountId: accountId, id: id) }
 
     static func newId() -> String { UUID().uuidString.lowercased() }
 
     /// Second precision, as the service reports.
-    func timestamp() -> Date { Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down)) }
+    func timestamp() -> Date { Self.secondPrecision(now()) }
+
+    static func secondPrecision(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }
 
     // MARK: - Pagination
 

@@ -54,7 +54,7 @@ public final class RolesAnywhereEmulator: Sendable {
             adminKeys: Dictionary(configuration.adminKeys.map { ($0.accessKeyId, $0.secretAccessKey) }, uniquingKeysWith: { $1 }),
             toleranceSeconds: configuration.clockToleranceSeconds, now: now
         )
-        let stamp = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
+        let stamp = ControlPlaneEmulator.secondPrecision(now())
         var anchorCertificates: [String: [Certificate]] = [:]
         for anchor in configuration.trustAnchors {
             let pem = try Self.text(anchor.certificateBundle, what: "trust anchor \(anchor.name)")
@@ -88,7 +88,7 @@ public final class RolesAnywhereEmulator: Sendable {
                 throw EmulatorError.configuration("CRL \(crlConfiguration.name) is not signed by a certificate of its trust anchor")
             }
             guard try store.get(.crl, id: crlConfiguration.id) == nil else { continue }
-            let arn = "arn:aws:rolesanywhere:\(configuration.region):\(configuration.accountId):crl/\(crlConfiguration.id)"
+            let arn = controlPlane.arn(.crl, crlConfiguration.id)
             let detail = RolesAnywhere.CrlDetail(
                 createdAt: stamp, crlArn: arn, crlData: Data(bytes), crlId: crlConfiguration.id, enabled: crlConfiguration.enabled,
                 name: crlConfiguration.name, trustAnchorArn: configuration.trustAnchorArn(anchor), updatedAt: stamp
@@ -233,7 +233,7 @@ public final class RolesAnywhereEmulator: Sendable {
                     sourceIdentity: leaf.subject.commonName ?? subject
                 )
             ],
-            subjectArn: (try? store.find(.subject, lookup: subject).first?.arn) ?? "arn:aws:rolesanywhere:\(configuration.region):\(configuration.accountId):subject/\(UUID().uuidString.lowercased())"
+            subjectArn: (try? store.find(.subject, lookup: subject).first?.arn) ?? controlPlane.arn(.subject, UUID().uuidString.lowercased())
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -292,7 +292,7 @@ public final class RolesAnywhereEmulator: Sendable {
     /// and the certificate's entry with its outcome.
     private func recordSubject(leaf: Certificate, failed: Bool, instanceProperties: [String: String]?, now: Date) throws(EmulatorError) {
         let name = leaf.subject.description
-        let stamp = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let stamp = ControlPlaneEmulator.secondPrecision(now)
         var detail: RolesAnywhere.SubjectDetail
         let id: String
         let arn: String
@@ -302,7 +302,7 @@ public final class RolesAnywhereEmulator: Sendable {
             arn = entry.arn
         } else {
             id = UUID().uuidString.lowercased()
-            arn = "arn:aws:rolesanywhere:\(configuration.region):\(configuration.accountId):subject/\(id)"
+            arn = controlPlane.arn(.subject, id)
             detail = RolesAnywhere.SubjectDetail(createdAt: stamp, credentials: [], enabled: true, instanceProperties: [], subjectArn: arn, subjectId: id, x509Subject: name)
         }
         let serial = leaf.serialNumber.decimalString
@@ -440,11 +440,8 @@ struct CreateSessionParameters {
                 throw EmulatorError(status: 400, code: "SerializationException", message: "The request body is not valid JSON")
             }
         }
-        for item in query.split(separator: "&") {
-            let pair = item.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { continue }
-            let value = String(decoding: URIEncoding.decode(pair[1]), as: UTF8.self)
-            switch pair[0] {
+        for (name, value) in QueryString.items(query) {
+            switch name {
             case "profileArn": decoded.profileArn = decoded.profileArn ?? value
             case "roleArn": decoded.roleArn = decoded.roleArn ?? value
             case "trustAnchorArn": decoded.trustAnchorArn = decoded.trustAnchorArn ?? value

@@ -22,12 +22,7 @@ public struct STSEmulator: Sendable {
 
     public func handle(_ request: SigningRequest) -> RolesAnywhereEmulator.Response {
         let text = request.method == "GET" ? request.query : String(decoding: request.body, as: UTF8.self)
-        var parameters: [String: String] = [:]
-        for item in text.split(separator: "&") {
-            let pair = item.split(separator: "=", maxSplits: 1)
-            let name = String(decoding: URIEncoding.decode(pair[0].replacing("+", with: "%20")), as: UTF8.self)
-            parameters[name] = pair.count > 1 ? String(decoding: URIEncoding.decode(pair[1].replacing("+", with: "%20")), as: UTF8.self) : ""
-        }
+        let parameters = Dictionary(QueryString.items(text, plusIsSpace: true), uniquingKeysWith: { $1 })
         do throws(EmulatorError) {
             let caller = try authenticate(request)
             switch parameters["Action"] {

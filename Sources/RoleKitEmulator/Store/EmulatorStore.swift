@@ -11,6 +11,11 @@ public final class EmulatorStore: Sendable {
         case profile
         case crl
         case subject
+
+        /// `arn:aws:rolesanywhere:REGION:ACCOUNT:KIND/ID`.
+        public func arn(region: String, accountId: String, id: String) -> String {
+            "arn:aws:rolesanywhere:\(region):\(accountId):\(rawValue)/\(id)"
+        }
     }
 
     /// A stored resource: its id, ARN and document.
@@ -75,11 +80,10 @@ public final class EmulatorStore: Sendable {
     /// - Parameter lookup: A secondary key (a subject's distinguished name, a CRL's trust anchor).
     public func put(_ kind: Kind, id: String, arn: String, lookup: String? = nil, document: Data) throws(EmulatorError) {
         try run { db in
-            if try Row.fetchOne(db, sql: "SELECT seq FROM resource WHERE kind = ? AND id = ?", arguments: [kind.rawValue, id]) != nil {
-                try db.execute(sql: "UPDATE resource SET arn = ?, lookup = ?, document = ? WHERE kind = ? AND id = ?", arguments: [arn, lookup, document, kind.rawValue, id])
-            } else {
-                try db.execute(sql: "INSERT INTO resource (kind, id, arn, lookup, document) VALUES (?, ?, ?, ?, ?)", arguments: [kind.rawValue, id, arn, lookup, document])
-            }
+            try db.execute(
+                sql: "INSERT INTO resource (kind, id, arn, lookup, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, id) DO UPDATE SET arn = excluded.arn, lookup = excluded.lookup, document = excluded.document",
+                arguments: [kind.rawValue, id, arn, lookup, document]
+            )
         }
     }
 

@@ -110,8 +110,10 @@ public final class ServedCredentials: Sendable {
         }
     }
 
-    /// Refreshes ahead of expiry until the task is cancelled.
-    public func run() async {
+    /// Refreshes ahead of expiry until the task is cancelled; `onChange` gets each new set of
+    /// credentials (an error it throws ends the loop).
+    public func run(onChange: (Credentials) throws -> Void) async rethrows {
+        var seen = state.withLock { $0.current }
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: nextRefreshDelay())
@@ -119,6 +121,10 @@ public final class ServedCredentials: Sendable {
                 return
             }
             await refresh()
+            if case .success(let now) = current(), now.credentials != seen {
+                seen = now.credentials
+                try onChange(now.credentials)
+            }
         }
     }
 

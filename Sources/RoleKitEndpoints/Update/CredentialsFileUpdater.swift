@@ -131,19 +131,9 @@ public struct CredentialsFileUpdater: Sendable {
         try write(first.credentials)
         onWrite(first.credentials)
         if once { return }
-        var written = first.credentials
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: served.nextRefreshDelay())
-            } catch {
-                return
-            }
-            await served.refresh()
-            if case .success(let now) = served.current(), now.credentials != written {
-                try write(now.credentials)
-                written = now.credentials
-                onWrite(now.credentials)
-            }
+        try await served.run { credentials in
+            try write(credentials)
+            onWrite(credentials)
         }
     }
 }

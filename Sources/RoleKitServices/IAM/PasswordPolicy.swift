@@ -77,25 +77,16 @@ public struct IAMClient: Sendable {
 
     public init(transport: HTTPTransport, endpoint: URL? = nil, environment: @Sendable (String) -> String? = ProcessEnvironment.value) {
         self.transport = transport
-        if let endpoint {
-            self.endpoint = endpoint
-        } else if environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true",
-            let text = [environment("AWS_ENDPOINT_URL_IAM"), environment("AWS_ENDPOINT_URL")].compactMap({ $0 }).first(where: { !$0.isEmpty }),
-            let url = URL(string: text)
-        {
-            self.endpoint = url
-        } else {
-            self.endpoint = URL(string: "https://iam.amazonaws.com")!
-        }
+        self.endpoint = endpoint ?? ProcessEnvironment.configuredEndpoint(service: "IAM", environment: environment) ?? URL(string: "https://iam.amazonaws.com")!
     }
 
     /// The account's policy, or `nil` when the account has none (`NoSuchEntity`).
     public func getAccountPasswordPolicy(credentials: SigningCredentials) async throws(STSError) -> PasswordPolicy? {
-        guard let host = endpoint.host() else { throw STSError(.configuration, "the IAM endpoint \(endpoint) has no host") }
+        guard endpoint.host() != nil else { throw STSError(.configuration, "the IAM endpoint \(endpoint) has no host") }
         let request = SigningRequest(
             method: "POST",
-            path: endpoint.path(percentEncoded: true).isEmpty ? "/" : endpoint.path(percentEncoded: true),
-            headers: [.init("Host", endpoint.port.map { "\(host):\($0)" } ?? host), .init("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+            url: endpoint,
+            headers: [.init("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
             body: Array("Action=GetAccountPasswordPolicy&Version=2010-05-08".utf8)
         )
         let response: HTTPResponse

@@ -28,14 +28,15 @@ public struct STSClient: Sendable {
     /// The endpoint botocore would use for `region`.
     public static func resolveEndpoint(region: String, explicit: URL?, environment: (String) -> String?) -> URL {
         if let explicit { return explicit }
-        if environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true" {
-            for name in ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] {
-                if let value = environment(name), !value.isEmpty, let url = URL(string: value), url.host() != nil { return url }
-            }
-        }
+        if let configured = configuredEndpoint(environment: environment) { return configured }
         if region == "aws-global" { return URL(string: "https://sts.amazonaws.com")! }
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         return URL(string: "https://sts.\(region).\(suffix)")!
+    }
+
+    /// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL` (see ``ProcessEnvironment/configuredEndpoint(service:environment:)``).
+    public static func configuredEndpoint(environment: (String) -> String?) -> URL? {
+        ProcessEnvironment.configuredEndpoint(service: "STS", environment: environment)
     }
 
     public func assumeRole(_ input: AssumeRoleInput, credentials: SigningCredentials) async throws(STSError) -> AssumeRoleOutput {

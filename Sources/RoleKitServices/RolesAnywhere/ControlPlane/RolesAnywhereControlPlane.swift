@@ -20,7 +20,8 @@ public protocol RolesAnywhereShape: Codable, Sendable {
 public struct RolesAnywhereControlPlane: Sendable {
     public let transport: HTTPTransport
     public let region: String
-    /// Overrides `https://rolesanywhere.REGION.amazonaws.com` (for example the emulator).
+    /// Overrides `https://rolesanywhere.REGION.amazonaws.com` (for example the emulator); by
+    /// default `AWS_ENDPOINT_URL_ROLESANYWHERE` or `AWS_ENDPOINT_URL` when set.
     public let endpoint: URL?
     /// Check each input against the model's constraints before sending (default on).
     public var validatesInput: Bool
@@ -32,11 +33,12 @@ public struct RolesAnywhereControlPlane: Sendable {
         region: String,
         endpoint: URL? = nil,
         validatesInput: Bool = true,
+        environment: (String) -> String? = ProcessEnvironment.value,
         credentials: @escaping @Sendable () async throws -> SigningCredentials
     ) {
         self.transport = transport
         self.region = region
-        self.endpoint = endpoint
+        self.endpoint = endpoint ?? ProcessEnvironment.configuredEndpoint(service: "ROLESANYWHERE", environment: environment)
         self.validatesInput = validatesInput
         self.credentials = credentials
     }
@@ -50,7 +52,7 @@ public struct RolesAnywhereControlPlane: Sendable {
     ) async throws(RolesAnywhereError) -> Output {
         if validatesInput { try input.validate(RolesAnywhereNaming.snakeCase(operation.name)) }
         let base = endpoint ?? RolesAnywhereClient.defaultEndpoint(region: region)
-        guard let host = base.host() else { throw RolesAnywhereError(.configuration, "the endpoint \(base) has no host") }
+        guard base.host() != nil else { throw RolesAnywhereError(.configuration, "the endpoint \(base) has no host") }
         var path = base.path(percentEncoded: true)
         if path.hasSuffix("/") { path.removeLast() }
         var uri = operation.requestURI
@@ -59,7 +61,7 @@ public struct RolesAnywhereControlPlane: Sendable {
             uri = uri.replacing("{\(name)}", with: URIEncoding.encode(value))
         }
         let queryText = query.map { "\(URIEncoding.encode($0.0))=\(URIEncoding.encode($0.1))" }.joined(separator: "&")
-        var headers: [SigningRequest.Header] = [.init("Host", base.port.map { "\(host):\($0)" } ?? host)]
+        var headers: [SigningRequest.Header] = []
         var body: [UInt8] = []
         if ["POST", "PUT", "PATCH"].contains(operation.method) {
             do {
@@ -79,7 +81,9 @@ public struct RolesAnywhereControlPlane: Sendable {
         } catch {
             throw RolesAnywhereError(.signing, "no credentials to sign \(operation.name): \(error)")
         }
-        let request = SigningRequest(method: operation.method, path: path + uri, query: queryText, headers: headers, body: body)
+        var request = SigningRequest(method: operation.method, url: base, headers: headers, body: body)
+        request.path = path + uri
+        request.query = queryText
         let region = self.region
         let response: HTTPResponse
         do {

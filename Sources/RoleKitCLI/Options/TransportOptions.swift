@@ -1,0 +1,52 @@
+import ArgumentParser
+import Logging
+import RoleKitTransport
+
+/// Proxy, TLS and timeout flags of every command that calls AWS, and the transport they make.
+struct TransportOptions: ParsableArguments {
+    @Flag(name: .customLong("with-proxy"), help: "Use HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment.")
+    var withProxy = false
+
+    @Flag(name: .customLong("no-verify-ssl"), help: "Do not verify the endpoint's TLS certificate (insecure; prints a warning).")
+    var noVerifySSL = false
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds to wait for a connection.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(name: .customLong("read-timeout"), help: ArgumentHelp("Seconds to wait for a whole response.", valueName: "seconds"))
+    var readTimeout: Double = 30
+
+    func validate() throws {
+        guard connectTimeout > 0, readTimeout > 0 else {
+            throw ValidationError("--connect-timeout and --read-timeout must be positive")
+        }
+    }
+
+    /// The transport; `--no-verify-ssl` prints its warning here, once.
+    func makeTransport(logger: Logger? = nil) throws -> HTTPTransport {
+        if noVerifySSL {
+            StandardError.line("rolekit: warning: --no-verify-ssl: the endpoint's TLS certificate is not verified; anyone on the network path can impersonate it")
+        }
+        let configuration = HTTPTransport.Configuration(
+            connectTimeout: .milliseconds(Int64(connectTimeout * 1000)),
+            requestTimeout: .milliseconds(Int64(readTimeout * 1000)),
+            useProxyFromEnvironment: withProxy,
+            verifyTLS: !noVerifySSL
+        )
+        if let logger { return try HTTPTransport(configuration: configuration, logger: logger) }
+        return try HTTPTransport(configuration: configuration)
+    }
+
+    /// Runs `body` with a transport and always shuts it down.
+    func withTransport<T>(logger: Logger? = nil, _ body: (HTTPTransport) async throws -> T) async throws -> T {
+        let transport = try makeTransport(logger: logger)
+        do {
+            let result = try await body(transport)
+            try? await transport.shutdown()
+            return result
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+    }
+}
