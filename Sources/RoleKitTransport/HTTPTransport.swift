@@ -77,9 +77,12 @@ public final class HTTPTransport: Sendable {
             }
             tls.trustRoots = .file(bundle)
         }
+        guard Self.allowedTimeouts.contains(configuration.connectTimeout), Self.allowedTimeouts.contains(configuration.requestTimeout) else {
+            throw TransportError(.configuration, "timeouts must be between 1 ms and 1 hour")
+        }
         let timeout = HTTPClient.Configuration.Timeout(
-            connect: .nanoseconds(Int64(configuration.connectTimeout.timeInterval * 1e9)),
-            read: .nanoseconds(Int64(configuration.requestTimeout.timeInterval * 1e9))
+            connect: Self.timeAmount(configuration.connectTimeout),
+            read: Self.timeAmount(configuration.requestTimeout)
         )
         var proxy: HTTPClient.Configuration.Proxy?
         var bypass: [String] = []
@@ -162,7 +165,7 @@ public final class HTTPTransport: Sendable {
                 return response
             case .success(let response):
                 let info = parseError(response)
-                if !skewCorrected, let offset = skewOffset(response: response, info: info, signedAt: signingTime) {
+                if !skewCorrected, let offset = skewOffset(response: response, info: info, endpoint: endpoint) {
                     skewCorrected = true
                     clockOffset.withLock { $0 = offset }
                     logger.info("adjusting for clock skew", metadata: ["offsetSeconds": "\(Int(offset))"])
@@ -195,19 +198,50 @@ public final class HTTPTransport: Sendable {
         if !outgoing.headers.contains(name: "User-Agent") { outgoing.headers.add(name: "User-Agent", value: configuration.userAgent) }
         if !request.body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
         let useDirect = directClient != nil && ProxySettings.bypasses(host: host, list: proxyBypass)
-        let client = useDirect ? directClient! : self.client
+        let client = useDirect ? (directClient ?? self.client) : self.client
+        // One deadline covers the response head and the whole body: a server that drips its
+        // body one byte at a time is cut off like one that never answers.
+        let limit = timeout ?? configuration.requestTimeout
+        let maximumBytes = configuration.maximumResponseBytes
+        let prepared = outgoing
         do {
-            let limit = timeout.map { TimeAmount.nanoseconds(Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
-                ?? .nanoseconds(Int64(configuration.requestTimeout.timeInterval * 1e9))
-            let deadline = NIODeadline.now() + limit
-            let response = try await client.execute(outgoing, deadline: deadline, logger: nil)
-            var body = try await response.body.collect(upTo: configuration.maximumResponseBytes)
-            let bytes = body.readBytes(length: body.readableBytes) ?? []
-            return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+            return try await Self.withDeadline(limit, endpoint: url) {
+                let response = try await client.execute(prepared, deadline: NIODeadline.now() + Self.timeAmount(limit), logger: nil)
+                var body = try await response.body.collect(upTo: maximumBytes)
+                let bytes = body.readBytes(length: body.readableBytes) ?? []
+                return HTTPResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
+            }
         } catch let error as TransportError {
             throw error
         } catch {
             throw TransportError.classify(error, endpoint: url)
+        }
+    }
+
+    /// Timeouts the transport accepts.
+    public static let allowedTimeouts: ClosedRange<Duration> = .milliseconds(1)...Duration.seconds(3600)
+
+    /// `duration` for NIO, clamped to ``allowedTimeouts`` (no overflow for any input).
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let bounded = min(max(duration, allowedTimeouts.lowerBound), allowedTimeouts.upperBound)
+        let (seconds, attoseconds) = bounded.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// Runs `body`, cancelling it when `limit` has passed.
+    static func withDeadline<T: Sendable>(_ limit: Duration, endpoint: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let bounded = min(max(limit, allowedTimeouts.lowerBound), allowedTimeouts.upperBound)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: bounded)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw TransportError(.timeout, "\(SafeText.excerpt(endpoint)) did not send a whole response within \(bounded)")
+            }
+            return value
         }
     }
 
@@ -224,17 +258,35 @@ public final class HTTPTransport: Sendable {
         }.joined(separator: "; ")
     }
 
+    /// The largest clock offset the transport learns from a server: one hour either way.
+    public static let maximumClockOffset: TimeInterval = 3600
+
     /// When a response rejects the request time, the offset to apply (from its `Date` header).
-    private func skewOffset(response: HTTPResponse, info: ServiceErrorInfo, signedAt: Date) -> TimeInterval? {
+    ///
+    /// Learned only from a trustworthy answer (HTTPS with a verified certificate, or a loopback
+    /// endpoint the user chose) and only within ±``maximumClockOffset``: a lying endpoint
+    /// cannot move the signing clock far.
+    private func skewOffset(response: HTTPResponse, info: ServiceErrorInfo, endpoint: URL) -> TimeInterval? {
         guard response.status == 400 || response.status == 401 || response.status == 403 else { return nil }
+        let trusted = (endpoint.scheme?.lowercased() == "https" && configuration.verifyTLS) || Self.isLoopback(host: endpoint.host() ?? "")
+        guard trusted else { return nil }
         let message = (info.message ?? "").lowercased()
         let looksSkewed =
             info.code.map(RetryPolicy.clockSkewCodes.contains) == true
             || message.contains("signature expired") || message.contains("too skewed") || message.contains("request time")
         guard looksSkewed, let dateHeader = response.header("Date"), let serverDate = HTTPDate.parse(dateHeader) else { return nil }
         let offset = serverDate.timeIntervalSince(clock.now())
+        guard offset.isFinite, abs(offset) <= Self.maximumClockOffset else {
+            logger.info("not adjusting for clock skew: the server's Date is more than an hour away", metadata: [:])
+            return nil
+        }
         // Only a real skew is corrected; a few seconds are within every service's window.
         return abs(offset) >= 60 ? offset : nil
+    }
+
+    static func isLoopback(host: String) -> Bool {
+        let host = String(host.lowercased().filter { $0 != "[" && $0 != "]" })
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }
 
@@ -248,10 +300,13 @@ public enum ProcessEnvironment {
     /// botocore's configured endpoint for a service: `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `STS`,
     /// `IAM`, `ROLESANYWHERE`), else `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
     /// is `true`; `nil` when none applies.
-    public static func configuredEndpoint(service: String, environment: (String) -> String?) -> URL? {
+    ///
+    /// - Throws: A malformed value is an error naming the variable: requests are never sent to
+    ///   the default AWS endpoint instead of the one the user meant.
+    public static func configuredEndpoint(service: String, environment: (String) -> String?) throws(TransportError) -> URL? {
         guard environment("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true" else { return nil }
         for name in ["AWS_ENDPOINT_URL_\(service)", "AWS_ENDPOINT_URL"] {
-            if let value = environment(name), !value.isEmpty, let url = URL(string: value), url.host() != nil { return url }
+            if let value = environment(name), !value.isEmpty { return try EndpointURL.parse(value, origin: name) }
         }
         return nil
     }

@@ -17,8 +17,10 @@ struct TransportOptions: ParsableArguments {
     var readTimeout: Double = 30
 
     func validate() throws {
-        guard connectTimeout > 0, readTimeout > 0 else {
-            throw ValidationError("--connect-timeout and --read-timeout must be positive")
+        for (flag, value) in [("--connect-timeout", connectTimeout), ("--read-timeout", readTimeout)] {
+            guard value.isFinite, value >= 0.001, value <= 3600 else {
+                throw ValidationError("\(flag) must be a number of seconds between 0.001 and 3600")
+            }
         }
     }
 

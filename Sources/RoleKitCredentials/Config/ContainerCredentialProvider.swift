@@ -111,15 +111,37 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
     public let timeout: Duration
     /// Attempts per call.
     public let attempts: Int
+    /// A malformed `AWS_EC2_METADATA_*` / `AWS_METADATA_SERVICE_*` setting, reported by ``credentials()``.
+    private let configurationError: CredentialsError?
     private let refresher: RefreshingCredentialProvider
 
     /// `nil` when disabled by `AWS_EC2_METADATA_DISABLED`.
     /// - Parameter timeout: Overrides `AWS_METADATA_SERVICE_TIMEOUT` (default 1 s).
     public init?(transport: HTTPTransport, timeout: Duration? = nil, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
         if environment("AWS_EC2_METADATA_DISABLED")?.lowercased() == "true" { return nil }
-        let endpoint = environment("AWS_EC2_METADATA_SERVICE_ENDPOINT").flatMap { $0.isEmpty ? nil : URL(string: $0) } ?? URL(string: "http://169.254.169.254")!
-        let timeout = timeout ?? Self.configuredTimeout(environment("AWS_METADATA_SERVICE_TIMEOUT"))
-        let attempts = Self.configuredAttempts(environment("AWS_METADATA_SERVICE_NUM_ATTEMPTS"))
+        var problem: CredentialsError?
+        var resolvedEndpoint = EndpointURL.literal("http://169.254.169.254")
+        var resolvedTimeout = timeout ?? .seconds(1)
+        var resolvedAttempts = 1
+        do {
+            if let configured = environment("AWS_EC2_METADATA_SERVICE_ENDPOINT"), !configured.isEmpty {
+                do {
+                    resolvedEndpoint = try EndpointURL.parse(configured, origin: "AWS_EC2_METADATA_SERVICE_ENDPOINT")
+                } catch {
+                    throw CredentialsError(.invalidConfiguration, error.message)
+                }
+            }
+            if timeout == nil { resolvedTimeout = try Self.configuredTimeout(environment("AWS_METADATA_SERVICE_TIMEOUT")) }
+            resolvedAttempts = try Self.configuredAttempts(environment("AWS_METADATA_SERVICE_NUM_ATTEMPTS"))
+        } catch let error as CredentialsError {
+            problem = error
+        } catch {
+            problem = CredentialsError(.invalidConfiguration, "the instance metadata settings are not valid")
+        }
+        let timeout = resolvedTimeout
+        let endpoint = resolvedEndpoint
+        let attempts = resolvedAttempts
+        self.configurationError = problem
         self.endpoint = endpoint
         self.timeout = timeout
         self.attempts = attempts
@@ -131,7 +153,7 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
                     return try await transport.send(request, to: endpoint, timeout: timeout, maxAttempts: attempts, sign: { request, _ in request }, parseError: { _ in ServiceErrorInfo(code: nil, message: nil) })
                 } catch let error as TransportError {
                     if let status = error.status, [403, 404, 405].contains(status), method == "PUT" { throw IMDSv1Fallback() }
-                    throw CredentialsError(.retrievalFailed, "the instance metadata service at \(endpoint.absoluteString) failed: \(error.message)")
+                    throw CredentialsError(.retrievalFailed, "the instance metadata service at \(EndpointURL.display(endpoint)) failed: \(error.message)")
                 }
             }
             var tokenHeader: [SigningRequest.Header] = []
@@ -152,17 +174,26 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
 
     struct IMDSv1Fallback: Error {}
 
-    private static func configuredAttempts(_ text: String?) -> Int {
-        guard let text, let number = Int(text) else { return 1 }
-        return max(1, number)
+    /// `AWS_METADATA_SERVICE_NUM_ATTEMPTS`: 1–10 (1 when unset).
+    static func configuredAttempts(_ text: String?) throws(CredentialsError) -> Int {
+        guard let text, !text.isEmpty else { return 1 }
+        guard let number = Int(text.strippingSpaces), (1...10).contains(number) else {
+            throw CredentialsError(.invalidConfiguration, "AWS_METADATA_SERVICE_NUM_ATTEMPTS must be a whole number from 1 to 10")
+        }
+        return number
     }
 
-    private static func configuredTimeout(_ text: String?) -> Duration {
-        guard let text, let seconds = Double(text), seconds > 0 else { return .seconds(1) }
-        return .milliseconds(Int64(seconds * 1000))
+    /// `AWS_METADATA_SERVICE_TIMEOUT`: seconds, more than 0 and at most 3600 (1 when unset).
+    static func configuredTimeout(_ text: String?) throws(CredentialsError) -> Duration {
+        guard let text, !text.isEmpty else { return .seconds(1) }
+        guard let seconds = Double(text.strippingSpaces), seconds.isFinite, seconds >= 0.001, seconds <= 3600 else {
+            throw CredentialsError(.invalidConfiguration, "AWS_METADATA_SERVICE_TIMEOUT must be a number of seconds from 0.001 to 3600")
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     public func credentials() async throws -> Credentials {
-        try await refresher.credentials()
+        if let configurationError { throw configurationError }
+        return try await refresher.credentials()
     }
 }

@@ -130,7 +130,9 @@ public final class CredentialSession: Sendable {
     }
 
     private var stsEndpoint: URL? {
-        settings.stsEndpoint ?? STSClient.configuredEndpoint(environment: environment)
+        // A malformed AWS_ENDPOINT_URL* gives nil here; the STS client reads the same variable
+        // and reports it on its first call.
+        settings.stsEndpoint ?? (try? STSClient.configuredEndpoint(environment: environment)) ?? nil
     }
 
     /// A snapshot of the current credentials (what a child process or a config file gets).

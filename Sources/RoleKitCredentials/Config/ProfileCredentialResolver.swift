@@ -39,7 +39,8 @@ public struct ProfileCredentialResolver: Sendable {
 
     /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` from this resolver's environment (which may
     /// not be the process's).
-    var stsEndpoint: URL? { STSClient.configuredEndpoint(environment: environment) }
+    /// `nil` for a malformed value too: the STS client reads the same variable and reports it.
+    var stsEndpoint: URL? { (try? STSClient.configuredEndpoint(environment: environment)) ?? nil }
 
     private func region(of profile: SharedConfiguration.Profile) -> String? {
         [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION"), profile["region"]].compactMap { $0 }.first { !$0.isEmpty }

@@ -74,15 +74,27 @@ public struct PasswordPolicyError: Error, Sendable, Hashable, CustomStringConver
 public struct IAMClient: Sendable {
     public let transport: HTTPTransport
     public let endpoint: URL
+    private let configurationProblem: STSError?
 
     public init(transport: HTTPTransport, endpoint: URL? = nil, environment: @Sendable (String) -> String? = ProcessEnvironment.value) {
         self.transport = transport
-        self.endpoint = endpoint ?? ProcessEnvironment.configuredEndpoint(service: "IAM", environment: environment) ?? URL(string: "https://iam.amazonaws.com")!
+        do {
+            if let endpoint {
+                self.endpoint = endpoint
+            } else {
+                self.endpoint = try ProcessEnvironment.configuredEndpoint(service: "IAM", environment: environment) ?? EndpointURL.literal("https://iam.amazonaws.com")
+            }
+            self.configurationProblem = nil
+        } catch {
+            self.endpoint = EndpointURL.literal("https://iam.amazonaws.com")
+            self.configurationProblem = STSError(.configuration, error.message)
+        }
     }
 
     /// The account's policy, or `nil` when the account has none (`NoSuchEntity`).
     public func getAccountPasswordPolicy(credentials: SigningCredentials) async throws(STSError) -> PasswordPolicy? {
-        guard endpoint.host() != nil else { throw STSError(.configuration, "the IAM endpoint \(endpoint) has no host") }
+        if let configurationProblem { throw configurationProblem }
+        guard endpoint.host() != nil else { throw STSError(.configuration, "the IAM endpoint \(EndpointURL.display(endpoint)) has no host") }
         let request = SigningRequest(
             method: "POST",
             url: endpoint,
@@ -98,7 +110,7 @@ public struct IAMClient: Sendable {
             if error.serviceError?.code == "NoSuchEntity" { return nil }
             throw STSError.from(error)
         } catch {
-            throw STSError(.configuration, "\(error)")
+            throw STSError(.configuration, "GetAccountPasswordPolicy failed")
         }
         guard let root = XMLNode.parse(response.body), let policy = root["GetAccountPasswordPolicyResult"]?["PasswordPolicy"] else {
             throw STSError(.malformedResponse, "GetAccountPasswordPolicy returned an unexpected answer")

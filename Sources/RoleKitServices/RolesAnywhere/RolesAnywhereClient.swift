@@ -14,9 +14,12 @@ public struct RolesAnywhereClient: Sendable {
     }
 
     /// The endpoint for `region` (China regions use `amazonaws.com.cn`).
-    public static func defaultEndpoint(region: String) -> URL {
+    public static func defaultEndpoint(region: String) throws(RolesAnywhereError) -> URL {
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        return URL(string: "https://rolesanywhere.\(region).\(suffix)")!
+        guard RegionName.isValid(region), let url = URL(string: "https://rolesanywhere.\(region.lowercased()).\(suffix)") else {
+            throw RolesAnywhereError(.configuration, RegionName.problem(region, origin: "the Roles Anywhere region"))
+        }
+        return url
     }
 
     /// Calls `CreateSession`.
@@ -31,9 +34,10 @@ public struct RolesAnywhereClient: Sendable {
         signer: @Sendable (String) throws -> SigV4X509Signer
     ) async throws(RolesAnywhereError) -> CreateSessionOutput {
         let signingRegion = try input.validate(region: region)
-        let base = endpoint ?? Self.defaultEndpoint(region: signingRegion)
+        let base: URL
+        if let endpoint { base = endpoint } else { base = try Self.defaultEndpoint(region: signingRegion) }
         guard let host = base.host() else {
-            throw RolesAnywhereError(.configuration, "the endpoint \(base) has no host")
+            throw RolesAnywhereError(.configuration, "the endpoint \(EndpointURL.display(base)) has no host")
         }
         var path = base.path(percentEncoded: true)
         if path.hasSuffix("/") { path.removeLast() }

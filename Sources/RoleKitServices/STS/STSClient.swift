@@ -14,6 +14,8 @@ public struct STSClient: Sendable {
     public let transport: HTTPTransport
     public let region: String
     public let endpoint: URL
+    /// A malformed region or `AWS_ENDPOINT_URL*` value, reported by every call.
+    let configurationProblem: STSError?
 
     /// - Parameters:
     ///   - region: The signing region and, without an override, the endpoint's.
@@ -22,21 +24,35 @@ public struct STSClient: Sendable {
     public init(transport: HTTPTransport, region: String, endpoint: URL? = nil, environment: @Sendable (String) -> String? = ProcessEnvironment.value) {
         self.transport = transport
         self.region = region
-        self.endpoint = Self.resolveEndpoint(region: region, explicit: endpoint, environment: environment)
+        do {
+            self.endpoint = try Self.resolveEndpoint(region: region, explicit: endpoint, environment: environment)
+            self.configurationProblem = nil
+        } catch {
+            self.endpoint = EndpointURL.literal("https://sts.amazonaws.com")
+            self.configurationProblem = error
+        }
     }
 
     /// The endpoint botocore would use for `region`.
-    public static func resolveEndpoint(region: String, explicit: URL?, environment: (String) -> String?) -> URL {
+    public static func resolveEndpoint(region: String, explicit: URL?, environment: (String) -> String?) throws(STSError) -> URL {
+        guard RegionName.isValid(region) else { throw STSError(.configuration, RegionName.problem(region, origin: "the STS client's region")) }
         if let explicit { return explicit }
-        if let configured = configuredEndpoint(environment: environment) { return configured }
-        if region == "aws-global" { return URL(string: "https://sts.amazonaws.com")! }
+        if let configured = try configuredEndpoint(environment: environment) { return configured }
+        if region == "aws-global" { return EndpointURL.literal("https://sts.amazonaws.com") }
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        return URL(string: "https://sts.\(region).\(suffix)")!
+        guard let url = URL(string: "https://sts.\(region.lowercased()).\(suffix)") else {
+            throw STSError(.configuration, RegionName.problem(region, origin: "the STS client's region"))
+        }
+        return url
     }
 
     /// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL` (see ``ProcessEnvironment/configuredEndpoint(service:environment:)``).
-    public static func configuredEndpoint(environment: (String) -> String?) -> URL? {
-        ProcessEnvironment.configuredEndpoint(service: "STS", environment: environment)
+    public static func configuredEndpoint(environment: (String) -> String?) throws(STSError) -> URL? {
+        do {
+            return try ProcessEnvironment.configuredEndpoint(service: "STS", environment: environment)
+        } catch {
+            throw STSError(.configuration, error.message)
+        }
     }
 
     public func assumeRole(_ input: AssumeRoleInput, credentials: SigningCredentials) async throws(STSError) -> AssumeRoleOutput {
@@ -77,7 +93,8 @@ public struct STSClient: Sendable {
     }
 
     private func call(_ action: String, _ parameters: [(String, String)], credentials: SigningCredentials?) async throws(STSError) -> XMLNode {
-        guard let host = endpoint.host() else { throw STSError(.configuration, "the STS endpoint \(endpoint) has no host") }
+        if let configurationProblem { throw configurationProblem }
+        guard let host = endpoint.host() else { throw STSError(.configuration, "the STS endpoint \(EndpointURL.display(endpoint)) has no host") }
         var path = endpoint.path(percentEncoded: true)
         if path.isEmpty { path = "/" }
         let request = SigningRequest(
@@ -119,7 +136,7 @@ public struct STSClient: Sendable {
             throw STSError(.malformedResponse, "\(operation) returned incomplete credentials")
         }
         guard let expiration = ISO8601Timestamp.parse(expirationText) else {
-            throw STSError(.malformedResponse, "\(operation) returned an unreadable expiration \"\(expirationText)\"")
+            throw STSError(.malformedResponse, "\(operation) returned an unreadable expiration")
         }
         return STSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token, expiration: expiration)
     }

@@ -10,8 +10,15 @@ public struct AmzDate: Sendable, Hashable {
     /// `YYYYMMDD`, the date part of a credential scope.
     public let dateStamp: String
 
+    /// The seconds since 1970 that SigV4 timestamps can show: years 0000 to 9999.
+    public static let representableSeconds: ClosedRange<TimeInterval> = -62_167_219_200...253_402_300_799
+
+    /// Dates outside ``representableSeconds`` (or not finite) are shown clamped to its ends;
+    /// parsers refuse such dates before they get here.
     public init(_ date: Date) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let raw = date.timeIntervalSince1970
+        let bounded = raw.isNaN ? 0 : min(max(raw, Self.representableSeconds.lowerBound), Self.representableSeconds.upperBound)
+        let seconds = Int64(bounded.rounded(.down))
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400
         if secondOfDay < 0 {
@@ -66,7 +73,13 @@ public struct AmzDate: Sendable, Hashable {
     }
 
     /// Days from 1970-01-01 to the given proleptic Gregorian date.
+    ///
+    /// The year is clamped to ±1,000,000 and the month to 1–12 so that no input overflows;
+    /// parsers check their ranges before calling this.
     public static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let year = min(max(year, -1_000_000), 1_000_000)
+        let month = min(max(month, 1), 12)
+        let day = min(max(day, -1_000_000), 1_000_000)
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

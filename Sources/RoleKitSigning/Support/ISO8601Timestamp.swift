@@ -12,6 +12,7 @@ public enum ISO8601Timestamp {
     /// `UTC` suffix with or without a space (botocore's cache writes `2024-01-02T03:04:05UTC`).
     /// Returns `nil` for anything else.
     public static func parse(_ text: String) -> Date? {
+        guard text.utf8.count <= 64 else { return nil }
         var value = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         if value.hasSuffix(" UTC") {
             value = String(value.dropLast(4)) + "Z"
@@ -52,10 +53,10 @@ public enum ISO8601Timestamp {
                 index += 1
             case UInt8(ascii: "+"), UInt8(ascii: "-"):
                 let sign = chars[index] == UInt8(ascii: "+") ? 1 : -1
-                guard let hours = number((index + 1)..<(index + 3)) else { return nil }
+                guard let hours = number((index + 1)..<(index + 3)), hours < 24 else { return nil }
                 var minuteStart = index + 3
                 if minuteStart < chars.count, chars[minuteStart] == UInt8(ascii: ":") { minuteStart += 1 }
-                guard let minutes = number(minuteStart..<(minuteStart + 2)) else { return nil }
+                guard let minutes = number(minuteStart..<(minuteStart + 2)), minutes < 60 else { return nil }
                 offset = sign * (hours * 3600 + minutes * 60)
                 index = minuteStart + 2
             default:
@@ -66,6 +67,13 @@ public enum ISO8601Timestamp {
         let days = Int(AmzDate.daysSinceEpoch(year: Int64(year), month: Int64(month), day: Int64(day)))
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: TimeInterval(seconds) + fraction)
+    }
+
+    /// A date from epoch seconds sent by a service (JSON numbers): `nil` unless finite and
+    /// within years 1970–9999.
+    public static func date(epochSeconds: Double) -> Date? {
+        guard epochSeconds.isFinite, (0...AmzDate.representableSeconds.upperBound).contains(epochSeconds) else { return nil }
+        return Date(timeIntervalSince1970: epochSeconds)
     }
 }
 

@@ -222,15 +222,15 @@ struct STSClientWireTests {
 
     @Test func endpointResolutionFollowsBotocore() {
         let none: (String) -> String? = { _ in nil }
-        #expect(STSClient.resolveEndpoint(region: "eu-west-1", explicit: nil, environment: none).absoluteString == "https://sts.eu-west-1.amazonaws.com")
-        #expect(STSClient.resolveEndpoint(region: "cn-north-1", explicit: nil, environment: none).absoluteString == "https://sts.cn-north-1.amazonaws.com.cn")
-        #expect(STSClient.resolveEndpoint(region: "aws-global", explicit: nil, environment: none).absoluteString == "https://sts.amazonaws.com")
+        #expect(try STSClient.resolveEndpoint(region: "eu-west-1", explicit: nil, environment: none).absoluteString == "https://sts.eu-west-1.amazonaws.com")
+        #expect(try STSClient.resolveEndpoint(region: "cn-north-1", explicit: nil, environment: none).absoluteString == "https://sts.cn-north-1.amazonaws.com.cn")
+        #expect(try STSClient.resolveEndpoint(region: "aws-global", explicit: nil, environment: none).absoluteString == "https://sts.amazonaws.com")
         let both: (String) -> String? = { ["AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1111", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222"][$0] }
         let general: (String) -> String? = { ["AWS_ENDPOINT_URL": "http://127.0.0.1:2222"][$0] }
         let ignored: (String) -> String? = { ["AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1111", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"][$0] }
-        #expect(STSClient.resolveEndpoint(region: "us-east-1", explicit: nil, environment: both).absoluteString == "http://127.0.0.1:1111")
-        #expect(STSClient.resolveEndpoint(region: "us-east-1", explicit: nil, environment: general).absoluteString == "http://127.0.0.1:2222")
-        #expect(STSClient.resolveEndpoint(region: "us-east-1", explicit: nil, environment: ignored).absoluteString == "https://sts.us-east-1.amazonaws.com")
-        #expect(STSClient.resolveEndpoint(region: "us-east-1", explicit: URL(string: "http://127.0.0.1:3333"), environment: both).absoluteString == "http://127.0.0.1:3333")
+        #expect(try STSClient.resolveEndpoint(region: "us-east-1", explicit: nil, environment: both).absoluteString == "http://127.0.0.1:1111")
+        #expect(try STSClient.resolveEndpoint(region: "us-east-1", explicit: nil, environment: general).absoluteString == "http://127.0.0.1:2222")
+        #expect(try STSClient.resolveEndpoint(region: "us-east-1", explicit: nil, environment: ignored).absoluteString == "https://sts.us-east-1.amazonaws.com")
+        #expect(try STSClient.resolveEndpoint(region: "us-east-1", explicit: URL(string: "http://127.0.0.1:3333"), environment: both).absoluteString == "http://127.0.0.1:3333")
     }
 }

@@ -15,11 +15,15 @@ extension KeyedDecodingContainer where Key == RolesAnywhereCodingKey {
     public func decodeTimestamp(forKey key: Key) throws -> Date {
         if let text = try? decode(String.self, forKey: key) {
             guard let date = ISO8601Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "\(text) is not an ISO-8601 timestamp")
+                throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "\(key.stringValue) is not an ISO-8601 timestamp")
             }
             return date
         }
-        return Date(timeIntervalSince1970: try decode(Double.self, forKey: key))
+        let seconds = try decode(Double.self, forKey: key)
+        guard let date = ISO8601Timestamp.date(epochSeconds: seconds) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "\(key.stringValue) is not a time between 1970 and 9999")
+        }
+        return date
     }
 
     public func decodeTimestampIfPresent(forKey key: Key) throws -> Date? {
@@ -32,7 +36,9 @@ extension KeyedEncodingContainer where Key == RolesAnywhereCodingKey {
     /// Writes `2024-01-02T03:04:05.678Z`, the form the service uses.
     public mutating func encodeTimestamp(_ date: Date, forKey key: Key) throws {
         let whole = ISO8601Timestamp.format(date)
-        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
+        let seconds = date.timeIntervalSince1970
+        let fraction = seconds.isFinite ? seconds - seconds.rounded(.down) : 0
+        let milliseconds = min(999, max(0, Int((fraction * 1000).rounded(.down))))
         let text = whole.dropLast() + "." + String(String(milliseconds + 1000).dropFirst()) + "Z"
         try encode(String(text), forKey: key)
     }

@@ -25,6 +25,8 @@ public struct RolesAnywhereControlPlane: Sendable {
     public let endpoint: URL?
     /// Check each input against the model's constraints before sending (default on).
     public var validatesInput: Bool
+    /// A malformed region or `AWS_ENDPOINT_URL*` value, reported by every call.
+    private let configurationProblem: RolesAnywhereError?
     private let credentials: @Sendable () async throws -> SigningCredentials
 
     /// - Parameter credentials: Asked before each call (so a refreshing provider fits).
@@ -38,7 +40,13 @@ public struct RolesAnywhereControlPlane: Sendable {
     ) {
         self.transport = transport
         self.region = region
-        self.endpoint = endpoint ?? ProcessEnvironment.configuredEndpoint(service: "ROLESANYWHERE", environment: environment)
+        do {
+            if let endpoint { self.endpoint = endpoint } else { self.endpoint = try ProcessEnvironment.configuredEndpoint(service: "ROLESANYWHERE", environment: environment) }
+            self.configurationProblem = nil
+        } catch {
+            self.endpoint = nil
+            self.configurationProblem = RolesAnywhereError(.configuration, error.message)
+        }
         self.validatesInput = validatesInput
         self.credentials = credentials
     }
@@ -50,9 +58,11 @@ public struct RolesAnywhereControlPlane: Sendable {
         pathParameters: [String: String],
         query: [(String, String)]
     ) async throws(RolesAnywhereError) -> Output {
+        if let configurationProblem { throw configurationProblem }
         if validatesInput { try input.validate(RolesAnywhereNaming.snakeCase(operation.name)) }
-        let base = endpoint ?? RolesAnywhereClient.defaultEndpoint(region: region)
-        guard base.host() != nil else { throw RolesAnywhereError(.configuration, "the endpoint \(base) has no host") }
+        let base: URL
+        if let endpoint { base = endpoint } else { base = try RolesAnywhereClient.defaultEndpoint(region: region) }
+        guard base.host() != nil else { throw RolesAnywhereError(.configuration, "the endpoint \(EndpointURL.display(base)) has no host") }
         var path = base.path(percentEncoded: true)
         if path.hasSuffix("/") { path.removeLast() }
         var uri = operation.requestURI
