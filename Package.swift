@@ -121,6 +121,7 @@ let package = Package(
             name: "RoleKitEndpoints",
             dependencies: [
                 "RoleKitSigning",
+                "RoleKitIdentity",
                 "RoleKitCredentials",
                 "RoleKitTransport",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -6,7 +6,7 @@ public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable 
     /// An extensible set of error codes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Backing: String, Hashable, Sendable {
-            case fileNotFound, isDirectory, permissionDenied, emptyFile, fileTooLarge, unreadable
+            case fileNotFound, isDirectory, permissionDenied, emptyFile, fileTooLarge, unreadable, notRegularFile
             case malformedPEM, malformedDER, unterminatedPEM, invalidBase64, unexpectedPEMBlock
             case noCertificate, malformedCertificate
             case noPrivateKey, multiplePrivateKeys, malformedPrivateKey
@@ -24,6 +24,8 @@ public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable 
         public static let emptyFile = Code(backing: .emptyFile)
         public static let fileTooLarge = Code(backing: .fileTooLarge)
         public static let unreadable = Code(backing: .unreadable)
+        /// A FIFO, socket or device where a file was expected (never read: it could block).
+        public static let notRegularFile = Code(backing: .notRegularFile)
         /// Not PEM and not a DER structure we recognise.
         public static let malformedPEM = Code(backing: .malformedPEM)
         /// DER data that does not parse (a truncated PKCS#12, certificate or key).

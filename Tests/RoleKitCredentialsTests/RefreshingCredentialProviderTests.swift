@@ -31,7 +31,7 @@ final class ScriptedFetch: Sendable {
         // A real delay (not the manual clock) so concurrent callers pile up behind one fetch.
         if let delay { try await Task.sleep(for: delay) }
         if fail { throw Failure() }
-        return Credentials(accessKeyId: "ASIAFETCH\(call)", secretAccessKey: "secret-\(call)", sessionToken: "token-\(call)", expiration: clock.now().addingTimeInterval(lifetime))
+        return Credentials(accessKeyId: "ASIAFETCH\(call)XXXXXXX", secretAccessKey: "secret-\(call)", sessionToken: "token-\(call)", expiration: clock.now().addingTimeInterval(lifetime))
     }
 }
 
@@ -59,7 +59,7 @@ struct RefreshingCredentialProviderTests {
         let first = try await provider.credentials()
         clock.advance(by: 30 * 60)  // 30 minutes left: outside the 15-minute advisory window
         let second = try await provider.credentials()
-        #expect(first.accessKeyId == "ASIAFETCH1")
+        #expect(first.accessKeyId == "ASIAFETCH1XXXXXXX")
         #expect(second == first)
         #expect(fetch.calls == 1)
     }
@@ -84,7 +84,7 @@ struct RefreshingCredentialProviderTests {
         await settle(provider)
         #expect(fetch.calls == 3, "after the retry interval the refresh is tried again")
         let refreshed = try await provider.credentials()
-        #expect(refreshed.accessKeyId == "ASIAFETCH3")
+        #expect(refreshed.accessKeyId == "ASIAFETCH3XXXXXXX")
     }
 
     @Test func mandatoryWindowWaitsAndThrowsOnFailure() async throws {
@@ -94,9 +94,13 @@ struct RefreshingCredentialProviderTests {
         clock.advance(by: 3600 - 5 * 60)  // 5 minutes left: mandatory
         fetch.failNext(1)
         await #expect(throws: ScriptedFetch.Failure.self) { try await provider.credentials() }
-        // Recovery: the next call fetches again and succeeds.
+        // Backoff: a caller right after the failure gets the same error without a new fetch.
+        await #expect(throws: ScriptedFetch.Failure.self) { try await provider.credentials() }
+        #expect(fetch.calls == 2)
+        // Recovery: after the backoff (1 s) the next call fetches again and succeeds.
+        clock.advance(by: 1)
         let recovered = try await provider.credentials()
-        #expect(recovered.accessKeyId == "ASIAFETCH3")
+        #expect(recovered.accessKeyId == "ASIAFETCH3XXXXXXX")
         #expect(fetch.calls == 3)
     }
 
@@ -118,9 +122,10 @@ struct RefreshingCredentialProviderTests {
         clock.advance(by: 3601)
         fetch.failNext(1)
         await #expect(throws: ScriptedFetch.Failure.self) { try await provider.credentials() }
+        clock.advance(by: 1)
         let fresh = try await provider.credentials()
         #expect(!fresh.isExpired(at: clock.now()))
-        #expect(fresh.accessKeyId == "ASIAFETCH3")
+        #expect(fresh.accessKeyId == "ASIAFETCH3XXXXXXX")
     }
 
     @Test func shortLivedCredentialsAreNotRefreshedOnEveryCall() async throws {
@@ -135,7 +140,7 @@ struct RefreshingCredentialProviderTests {
         #expect(fetch.calls == 1)
         clock.advance(by: 300)  // 200 s left < 225 s: mandatory
         let next = try await provider.credentials()
-        #expect(next.accessKeyId == "ASIAFETCH2")
+        #expect(next.accessKeyId == "ASIAFETCH2XXXXXXX")
     }
 
     @Test func tenThousandConcurrentCallersAtExpiryMakeOneFetch() async throws {
@@ -154,7 +159,7 @@ struct RefreshingCredentialProviderTests {
         }
         #expect(fetch.calls == 2, "one initial fetch and exactly one refresh for 10,000 callers")
         #expect(provider.fetchCount == 2)
-        #expect(keys == ["ASIAFETCH2"])
+        #expect(keys == ["ASIAFETCH2XXXXXXX"])
     }
 
     @Test func explicitRefreshJoinsTheFetchInFlight() async throws {
@@ -166,6 +171,26 @@ struct RefreshingCredentialProviderTests {
         let (first, second) = try await (a, b)
         #expect(first == second)
         #expect(fetch.calls == 1)
+    }
+
+    @Test func malformedOrExpiredFetchResultsAreRefused() async throws {
+        // Each answer would be handed out (and written to files) without the validation.
+        let now = clock.now()
+        let bad: [(String, Credentials)] = [
+            ("short id", Credentials(accessKeyId: "ASIA", secretAccessKey: "s", sessionToken: "t", expiration: now.addingTimeInterval(3600))),
+            ("lowercase id", Credentials(accessKeyId: "asiaexampleexample", secretAccessKey: "s", sessionToken: "t", expiration: now.addingTimeInterval(3600))),
+            ("newline in token", Credentials(accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "s", sessionToken: "t\n[evil]\ncredential_process = sh", expiration: now.addingTimeInterval(3600))),
+            ("CR in secret", Credentials(accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "s\rx", sessionToken: "t", expiration: now.addingTimeInterval(3600))),
+            ("NUL in secret", Credentials(accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "s\u{0}x", sessionToken: "t", expiration: now.addingTimeInterval(3600))),
+            ("empty secret", Credentials(accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "", sessionToken: "t", expiration: now.addingTimeInterval(3600))),
+            ("empty token", Credentials(accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "s", sessionToken: "", expiration: now.addingTimeInterval(3600))),
+            ("huge token", Credentials(accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "s", sessionToken: String(repeating: "t", count: 17_000), expiration: now.addingTimeInterval(3600))),
+            ("expired", Credentials(accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "s", sessionToken: "t", expiration: now.addingTimeInterval(-1))),
+        ]
+        for (name, credentials) in bad {
+            let provider = RefreshingCredentialProvider(clock: clock) { credentials }
+            await #expect(throws: CredentialsError.self, "\(name)") { try await provider.credentials() }
+        }
     }
 
     @Test func descriptionRedactsSecrets() {

@@ -37,7 +37,7 @@ import Testing
         Case(name: "empty certificate", certificate: file("empty.pem"), code: .emptyFile, mentions: "empty"),
         Case(name: "empty key", certificate: file("p256.pem"), key: file("empty.pem"), code: .emptyFile, mentions: "empty"),
         Case(name: "whitespace-only key", certificate: file("p256.pem"), key: scratch("blank.key", "  \n\n\t\n"), code: .emptyFile, mentions: "empty"),
-        Case(name: "/dev/null as certificate", certificate: { _ in "/dev/null" }, code: .emptyFile, mentions: "empty"),
+        Case(name: "/dev/null as certificate", certificate: { _ in "/dev/null" }, code: .notRegularFile, mentions: "not a regular file"),
         Case(name: "empty chain", certificate: file("p256.pem"), key: file("p256.pkcs8.key"), chain: file("empty.pem"), code: .emptyFile, mentions: "empty"),
         Case(name: "oversized certificate", certificate: scratchBytes("huge.pem", [UInt8](repeating: 0x41, count: 5 * 1024 * 1024)), code: .fileTooLarge, mentions: "larger than"),
         // PEM structure.

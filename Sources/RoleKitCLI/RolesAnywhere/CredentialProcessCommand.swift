@@ -40,10 +40,22 @@ struct CredentialProcessCommand: AsyncParsableCommand {
     /// `CreateSession` (the path `quickstart` takes too).
     static func credentialProcessOutput(options: RolesAnywhereOptions, cache: CredentialProcessCache?, logger: Logger? = nil) async throws -> String {
         let logger = logger ?? options.logger
-        if let cache, let (cached, _) = cache.read(key: options.cacheKey) {
+        guard let cache else { return try await fetch(options: options, cache: nil, logger: logger) }
+        if let (cached, _) = cache.read(key: options.cacheKey) {
             logger.debug("using cached credentials", metadata: ["accessKeyId": "\(cached.accessKeyId)", "expiration": "\(cached.expiration.map(ISO8601Timestamp.format) ?? "-")"])
             return cached.credentialProcessJSON()
         }
+        // Miss: one process per cache entry fetches; the others wait for its entry.
+        return try await cache.withLock(key: options.cacheKey) {
+            if let (cached, _) = cache.read(key: options.cacheKey) {
+                logger.debug("using credentials another process cached", metadata: ["accessKeyId": "\(cached.accessKeyId)"])
+                return cached.credentialProcessJSON()
+            }
+            return try await fetch(options: options, cache: cache, logger: logger)
+        }
+    }
+
+    private static func fetch(options: RolesAnywhereOptions, cache: CredentialProcessCache?, logger: Logger) async throws -> String {
         let transport = try options.makeTransport(logger: logger)
         do {
             let provider = RolesAnywhereCredentialProvider(

@@ -171,7 +171,7 @@ struct SessionTokenCommand: AsyncParsableCommand {
                 let client = STSClient(transport: transport, region: session.region, endpoint: try connection.endpointURL())
                 return try await client.getSessionToken(.init(durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: code), credentials: base.signingCredentials)
             }
-            return output.render(Credentials(sts))
+            return output.render(try Credentials(sts))
         }
         print(text)
     }

@@ -49,7 +49,7 @@ public struct JSONFileAssumeRoleCache: AssumeRoleCache {
     public func path(forKey key: String) -> String { directory + "/" + key + ".json" }
 
     public func entry(forKey key: String) -> CachedRoleCredentials? {
-        guard let data = FileManager.default.contents(atPath: path(forKey: key)) else { return nil }
+        guard let data = AtomicFile.readPrivate(path(forKey: key), maximumSize: 64 * 1024).map({ Data($0) }) else { return nil }
         struct File: Decodable {
             struct Creds: Decodable {
                 var AccessKeyId: String
@@ -64,14 +64,17 @@ public struct JSONFileAssumeRoleCache: AssumeRoleCache {
             var Credentials: Creds
             var AssumedRoleUser: User?
         }
-        guard let file = try? JSONDecoder().decode(File.self, from: data), let expiration = ISO8601Timestamp.parse(file.Credentials.Expiration) else { return nil }
+        guard let file = try? JSONDecoder().decode(File.self, from: data), let expiration = ISO8601Timestamp.parse(file.Credentials.Expiration),
+            let credentials = try? Credentials(validating: file.Credentials.AccessKeyId, secretAccessKey: file.Credentials.SecretAccessKey, sessionToken: file.Credentials.SessionToken, expiration: expiration, source: "the role cache")
+        else { return nil }
         return CachedRoleCredentials(
-            credentials: Credentials(accessKeyId: file.Credentials.AccessKeyId, secretAccessKey: file.Credentials.SecretAccessKey, sessionToken: file.Credentials.SessionToken, expiration: expiration),
+            credentials: credentials,
             assumedRoleUser: file.AssumedRoleUser.map { AssumedRoleUser(assumedRoleId: $0.AssumedRoleId, arn: $0.Arn) }
         )
     }
 
     public func store(_ entry: CachedRoleCredentials, forKey key: String) throws {
+        try entry.credentials.validate(source: "the role credentials to cache", now: Date())
         var credentials: [(String, String)] = [
             ("AccessKeyId", entry.credentials.accessKeyId), ("SecretAccessKey", entry.credentials.secretAccessKey),
         ]

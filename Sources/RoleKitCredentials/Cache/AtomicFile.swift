@@ -1,4 +1,6 @@
+import Dispatch
 import FoundationEssentials
+import RoleKitIdentity
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -27,13 +29,20 @@ public enum AtomicFile {
         }
     }
 
-    /// Replaces `path` with `bytes`, mode 0600.
-    public static func write(_ bytes: [UInt8], to path: String) throws(CredentialsError) {
-        let directory = NSStringPath(path).deletingLastComponent
+    /// Replaces `path` with `bytes`, mode 0600: a temporary file created exclusively next to
+    /// the target, written, fsynced, renamed over it, then the directory fsynced. Temporary
+    /// files that an interrupted writer left behind (older than ten minutes) are swept.
+    ///
+    /// - Parameter followSymlink: When `path` is a symbolic link, write its target so the link
+    ///   stays (the credentials file); otherwise the link itself is replaced by a regular file.
+    public static func write(_ bytes: [UInt8], to path: String, followSymlink: Bool = false) throws(CredentialsError) {
+        let target = followSymlink ? try resolveSymlinks(path) : path
+        let directory = NSStringPath(target).deletingLastComponent
         try ensureDirectory(directory.isEmpty ? "." : directory)
-        let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CredentialsError(.io, "cannot create a temporary file next to \(path) (errno \(errno))") }
+        sweepStaleTemporaries(of: target)
+        let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CredentialsError(.io, "cannot create a temporary file next to \(target) (errno \(errno))") }
         var ok = true
         var offset = 0
         while offset < bytes.count {
@@ -45,14 +54,115 @@ public enum AtomicFile {
             }
             offset += written
         }
+        if ok { ok = fchmod(fd, 0o600) == 0 }
         if ok { ok = fsync(fd) == 0 }
-        _ = fchmod(fd, 0o600)
         close(fd)
-        guard ok, rename(temporary, path) == 0 else {
+        guard ok, rename(temporary, target) == 0 else {
             let err = errno
             unlink(temporary)
-            throw CredentialsError(.io, "cannot write \(path) (errno \(err)); the previous file is unchanged")
+            throw CredentialsError(.io, "cannot write \(target) (errno \(err)); the previous file is unchanged")
         }
+        // The rename is durable only once the directory is on disk too.
+        let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    /// The file that ``write(_:to:followSymlink:)`` with `followSymlink` replaces.
+    public static func resolveTarget(_ path: String) throws(CredentialsError) -> String { try resolveSymlinks(path) }
+
+    /// The file a chain of symbolic links ends at (at most 16 links); `path` itself when it is
+    /// not a link or does not exist.
+    static func resolveSymlinks(_ path: String) throws(CredentialsError) -> String {
+        var current = path
+        for _ in 0..<16 {
+            var info = stat()
+            guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: 4096)
+            let count = readlink(current, &buffer, buffer.count - 1)
+            guard count > 0 else { throw CredentialsError(.io, "cannot read the symbolic link \(current) (errno \(errno))") }
+            let destination = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if destination.hasPrefix("/") {
+                current = destination
+            } else {
+                let parent = NSStringPath(current).deletingLastComponent
+                current = (parent.isEmpty ? "." : parent) + "/" + destination
+            }
+        }
+        throw CredentialsError(.io, "\(path) is a chain of more than 16 symbolic links")
+    }
+
+    /// Removes `TARGET.tmp-*` files older than ten minutes (left by a writer that was killed).
+    static func sweepStaleTemporaries(of target: String) {
+        let directory = NSStringPath(target).deletingLastComponent
+        let base = target.split(separator: "/").last.map(String.init) ?? target
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return }
+        let cutoff = time(nil) - 600
+        for name in names where name.hasPrefix(base + ".tmp-") {
+            let full = (directory.isEmpty ? "." : directory) + "/" + name
+            var info = stat()
+            guard lstat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else { continue }
+            #if canImport(Darwin)
+            let modified = info.st_mtimespec.tv_sec
+            #else
+            let modified = info.st_mtim.tv_sec
+            #endif
+            if modified < cutoff { unlink(full) }
+        }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `lockPath` (see ``openLock(_:)``).
+    public static func withLock<T>(_ lockPath: String, _ body: () throws(CredentialsError) -> T) throws(CredentialsError) -> T {
+        let lock = try openLock(lockPath)
+        defer { closeLock(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw CredentialsError(.io, "cannot lock \(lockPath) (errno \(errno))") }
+        }
+        return try body()
+    }
+
+    /// Opens (creating, 0600) a lock file without following symbolic links; it must be a
+    /// regular file of this user.
+    public static func openLock(_ lockPath: String) throws(CredentialsError) -> Int32 {
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
+        guard lock >= 0 else {
+            throw CredentialsError(.io, errno == ELOOP ? "the lock file \(lockPath) is a symbolic link; remove it" : "cannot open the lock file \(lockPath) (errno \(errno))")
+        }
+        var info = stat()
+        guard fstat(lock, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
+            close(lock)
+            throw CredentialsError(.io, "the lock file \(lockPath) is not a regular file of this user; remove it")
+        }
+        return lock
+    }
+
+    /// Takes the exclusive lock, waiting on a thread of its own (flock blocks).
+    public static func acquire(_ lock: Int32, path: String) async throws(CredentialsError) {
+        let result: Int32 = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var status: Int32 = 0
+                while flock(lock, LOCK_EX) != 0 {
+                    if errno != EINTR { status = errno; break }
+                }
+                continuation.resume(returning: status)
+            }
+        }
+        if result != 0 { throw CredentialsError(.io, "cannot lock \(path) (errno \(result))") }
+    }
+
+    /// Releases and closes a lock from ``openLock(_:)``.
+    public static func closeLock(_ lock: Int32) {
+        flock(lock, LOCK_UN)
+        close(lock)
+    }
+
+    /// Reads a file of secrets that RoleKit or the AWS CLI wrote: not through a symbolic link,
+    /// owned by this user, mode 0600 or stricter, at most `maximumSize` bytes; `nil` when missing
+    /// or refused (a cache treats both as a miss).
+    public static func readPrivate(_ path: String, maximumSize: Int = 1 << 20) -> [UInt8]? {
+        try? SafeFile.read(path, rules: .privateFile(maximumSize: maximumSize))
     }
 }
 

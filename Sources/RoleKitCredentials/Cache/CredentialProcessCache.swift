@@ -34,16 +34,29 @@ public struct CredentialProcessCache: Sendable {
 
     /// Cached credentials for `key` with at least ``minimumRemaining`` left, and the expiration text.
     public func read(key: [String]) -> (Credentials, String)? {
-        guard let data = FileManager.default.contents(atPath: path(for: key)),
-            let credentials = try? Credentials(credentialProcessJSON: Array(data)),
+        guard let data = AtomicFile.readPrivate(path(for: key), maximumSize: 64 * 1024),
+            let credentials = try? Credentials(credentialProcessJSON: data),
             let expiration = credentials.expiration,
             expiration.timeIntervalSince(clock.now()) > minimumRemaining
         else { return nil }
         return (credentials, ISO8601Timestamp.format(expiration))
     }
 
+    /// Runs `body` holding the lock of `key`'s entry, so concurrent processes with a cold cache
+    /// make one upstream call: the first fetches and writes, the others then read its entry.
+    public func withLock<T>(key: [String], _ body: () async throws -> T) async throws -> T {
+        try AtomicFile.ensureDirectory(directory)
+        let lockPath = path(for: key) + ".lock"
+        let lock = try AtomicFile.openLock(lockPath)
+        defer { AtomicFile.closeLock(lock) }
+        // flock blocks: wait on a thread of its own, not the cooperative pool.
+        try await AtomicFile.acquire(lock, path: lockPath)
+        return try await body()
+    }
+
     /// Stores credentials for `key`.
     public func write(_ credentials: Credentials, key: [String]) throws(CredentialsError) {
+        try credentials.validate(source: "the credentials to cache", now: clock.now())
         try AtomicFile.write(Array(credentials.credentialProcessJSON().utf8), to: path(for: key))
     }
 }

@@ -89,14 +89,14 @@ enum MetadataCredentials {
             throw CredentialsError(.retrievalFailed, "\(source) answered something that is not credentials JSON")
         }
         if let code = answer.Code, code != "Success" {
-            throw CredentialsError(.retrievalFailed, "\(source) answered Code \(code)")
+            throw CredentialsError(.retrievalFailed, "\(source) answered Code \(SafeText.excerpt(code, limit: 64))")
         }
         var expiration: Date?
         if let text = answer.Expiration {
             guard let date = ISO8601Timestamp.parse(text) else { throw CredentialsError(.retrievalFailed, "\(source) answered an unreadable Expiration") }
             expiration = date
         }
-        return Credentials(accessKeyId: answer.AccessKeyId, secretAccessKey: answer.SecretAccessKey, sessionToken: answer.Token, expiration: expiration)
+        return try Credentials(validating: answer.AccessKeyId, secretAccessKey: answer.SecretAccessKey, sessionToken: answer.Token, expiration: expiration, source: source)
     }
 }
 

@@ -90,7 +90,7 @@ public final class CredentialSession: Sendable {
             guard let secret = settings.secretAccessKey else {
                 throw CredentialsError(.partialCredentials, "an access key id was given without its secret access key")
             }
-            return (StaticCredentialProvider(Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: settings.sessionToken), region: region), "explicit-keys")
+            return (StaticCredentialProvider(try Credentials(validating: id, secretAccessKey: secret, sessionToken: settings.sessionToken, expiration: nil, source: "the explicit keys"), region: region), "explicit-keys")
         }
         let chain = DefaultCredentialChain(transport: transport, environment: environment)
         guard let resolution = try await chain.resolve(profile: settings.profile, configPath: settings.configPath, credentialsPath: settings.credentialsPath) else {
@@ -109,7 +109,7 @@ public final class CredentialSession: Sendable {
             let base = try await provider.credentials()
             let session = try await STSClient(transport: transport, region: region, endpoint: stsEndpoint, environment: environment)
                 .getSessionToken(.init(durationSeconds: settings.mfaSessionLife, serialNumber: serial, tokenCode: code), credentials: base.signingCredentials)
-            provider = StaticCredentialProvider(Credentials(session), region: region)
+            provider = StaticCredentialProvider(try Credentials(session), region: region)
             method += "+mfa-session"
         }
         if let role = settings.roleArn {

@@ -1,6 +1,7 @@
 public import FoundationEssentials
 public import RoleKitServices
 public import RoleKitTransport
+import RoleKitSigning
 
 /// Resolves a profile of the shared files to a provider, in botocore's order and with its
 /// rules: assume-role (`role_arn` with `source_profile` at any depth, loops refused, or
@@ -85,7 +86,7 @@ public struct ProfileCredentialResolver: Sendable {
         }
         // botocore looks at aws_security_token first; an empty one means no token.
         let token = values["aws_security_token"]?.text ?? values["aws_session_token"]?.text
-        return Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token?.isEmpty == false ? token : nil)
+        return try Credentials(validating: id, secretAccessKey: secret, sessionToken: token?.isEmpty == false ? token : nil, expiration: nil, source: "profile \(SafeText.excerpt(profile, limit: 64)) in \(file)")
     }
 
     private func assumeRole(_ profile: SharedConfiguration.Profile, visited: inout [String]) throws -> Resolution {

@@ -16,7 +16,11 @@ extension Credentials {
     }
 
     /// Reads `credential_process` output (Version 1).
+    ///
+    /// The values pass ``validate(source:now:)`` (not the expiration, which callers check
+    /// against their clock).
     public init(credentialProcessJSON data: [UInt8]) throws {
+        guard data.count <= 1 << 20 else { throw CredentialsError(.malformed, "credential_process output is larger than 1 MiB") }
         struct Output: Decodable {
             var Version: Int
             var AccessKeyId: String
@@ -31,7 +35,7 @@ extension Credentials {
             guard let date = ISO8601Timestamp.parse(text) else { throw CredentialsError(.malformed, "credential_process output has an unreadable Expiration") }
             expiration = date
         }
-        self.init(accessKeyId: output.AccessKeyId, secretAccessKey: output.SecretAccessKey, sessionToken: output.SessionToken, expiration: expiration)
+        try self.init(validating: output.AccessKeyId, secretAccessKey: output.SecretAccessKey, sessionToken: output.SessionToken, expiration: expiration, source: "the credential_process output")
     }
 }
 

@@ -18,9 +18,7 @@ public struct StaticCredentialProvider: RegionalCredentialProvider {
     }
 
     public func credentials() async throws -> Credentials {
-        if let expiration = fixed.expiration, expiration <= Date() {
-            throw CredentialsError(.expired, "the credentials \(fixed.accessKeyId) expired at \(expiration)")
-        }
+        try fixed.validate(source: "the fixed credentials", now: Date())
         return fixed
     }
 }
@@ -55,10 +53,9 @@ public struct EnvironmentCredentialProvider: RegionalCredentialProvider {
             guard let date = ISO8601TimestampBridge.parse(text) else {
                 throw CredentialsError(.malformed, "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time")
             }
-            guard date > Date() else { throw CredentialsError(.expired, "the credentials in the environment expired at \(text)") }
             expiration = date
         }
-        return Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token, expiration: expiration)
+        return try Credentials(validating: id, secretAccessKey: secret, sessionToken: token, expiration: expiration, source: "the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY environment variables", now: Date())
     }
 }
 

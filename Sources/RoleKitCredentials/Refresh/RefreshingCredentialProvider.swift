@@ -14,6 +14,11 @@ import Synchronization
 ///   credentials are never returned.
 /// - For short-lived credentials the windows shrink to half and a quarter of the lifetime, so a
 ///   15-minute session is not refreshed on every call.
+/// - **Backoff**: after a failed fetch with nothing usable to return, callers within
+///   ``Configuration/failureBackoff`` (doubling with each further failure, up to 30 s) get the
+///   same error at once instead of each calling upstream again.
+/// - **Validation**: whatever the fetch returns passes ``Credentials/validate(source:now:)``
+///   before it is cached or returned, so no source hands out malformed or expired credentials.
 ///
 /// State lives in a `Mutex`, and the in-flight fetch is a shared `Task` awaited outside the lock,
 /// which avoids the actor-reentrancy stampede of caching actors.
@@ -26,17 +31,22 @@ public final class RefreshingCredentialProvider: CredentialProvider {
         /// In the mandatory window, return the current (unexpired) credentials when the refresh
         /// fails instead of throwing. Off by default (botocore semantics); servers turn it on.
         public var keepLastGoodInMandatoryWindow: Bool
+        /// After a failed fetch that leaves nothing to return, the time during which callers get
+        /// that error again without a new fetch; doubles with each consecutive failure (to 30 s).
+        public var failureBackoff: Duration
 
         public init(
             advisoryWindow: Duration = .seconds(15 * 60),
             mandatoryWindow: Duration = .seconds(10 * 60),
             retryInterval: Duration = .seconds(10),
-            keepLastGoodInMandatoryWindow: Bool = false
+            keepLastGoodInMandatoryWindow: Bool = false,
+            failureBackoff: Duration = .seconds(1)
         ) {
             self.advisoryWindow = advisoryWindow
             self.mandatoryWindow = mandatoryWindow
             self.retryInterval = retryInterval
             self.keepLastGoodInMandatoryWindow = keepLastGoodInMandatoryWindow
+            self.failureBackoff = failureBackoff
         }
     }
 
@@ -45,6 +55,8 @@ public final class RefreshingCredentialProvider: CredentialProvider {
         var fetchedAt: Date?
         var inFlight: Task<Credentials, any Error>?
         var lastFailure: Date?
+        var lastError: (any Error)?
+        var consecutiveFailures = 0
         var fetchCount = 0
     }
 
@@ -78,6 +90,7 @@ public final class RefreshingCredentialProvider: CredentialProvider {
     private enum Decision {
         case use(Credentials)
         case wait(Task<Credentials, any Error>, fallback: Credentials?)
+        case fail(any Error)
     }
 
     public func credentials() async throws -> Credentials {
@@ -100,6 +113,9 @@ public final class RefreshingCredentialProvider: CredentialProvider {
                 return .wait(task, fallback: fallback)
             }
             if let task = state.inFlight { return .wait(task, fallback: nil) }
+            if let error = state.lastError, let failedAt = state.lastFailure, now.timeIntervalSince(failedAt) < backoff(after: state.consecutiveFailures) {
+                return .fail(error)
+            }
             let task = startFetch(&state)
             state.inFlight = task
             return .wait(task, fallback: nil)
@@ -107,6 +123,8 @@ public final class RefreshingCredentialProvider: CredentialProvider {
         switch decision {
         case .use(let credentials):
             return credentials
+        case .fail(let error):
+            throw error
         case .wait(let task, let fallback):
             do {
                 return try await task.value
@@ -136,11 +154,14 @@ public final class RefreshingCredentialProvider: CredentialProvider {
             do {
                 let credentials = try await fetch()
                 let now = clock.now()
+                try credentials.validate(source: "the credential source", now: now)
                 self.state.withLock { state in
                     state.current = credentials
                     state.fetchedAt = now
                     state.inFlight = nil
                     state.lastFailure = nil
+                    state.lastError = nil
+                    state.consecutiveFailures = 0
                 }
                 return credentials
             } catch {
@@ -148,10 +169,19 @@ public final class RefreshingCredentialProvider: CredentialProvider {
                 self.state.withLock { state in
                     state.inFlight = nil
                     state.lastFailure = now
+                    state.lastError = error
+                    state.consecutiveFailures += 1
                 }
                 throw error
             }
         }
+    }
+
+    /// The backoff after `failures` consecutive failures: failureBackoff × 2^(failures-1), at most 30 s.
+    private func backoff(after failures: Int) -> TimeInterval {
+        guard failures > 0 else { return 0 }
+        let base = configuration.failureBackoff.timeInterval
+        return min(30, base * Double(1 << min(failures - 1, 10)))
     }
 
     private func windows(for credentials: Credentials, fetchedAt: Date?) -> (advisory: TimeInterval, mandatory: TimeInterval) {

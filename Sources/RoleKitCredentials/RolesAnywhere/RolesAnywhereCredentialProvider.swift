@@ -126,9 +126,9 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
             throw RolesAnywhereError(.malformedResponse, "CreateSession returned no credentials")
         }
         guard let expiration = ISO8601Timestamp.parse(set.expiration) else {
-            throw RolesAnywhereError(.malformedResponse, "CreateSession returned an unreadable expiration \"\(set.expiration)\"")
+            throw RolesAnywhereError(.malformedResponse, "CreateSession returned an unreadable expiration")
         }
-        return Credentials(accessKeyId: set.accessKeyId, secretAccessKey: set.secretAccessKey, sessionToken: set.sessionToken, expiration: expiration)
+        return try Credentials(validating: set.accessKeyId, secretAccessKey: set.secretAccessKey, sessionToken: set.sessionToken, expiration: expiration, source: "CreateSession")
     }
 }
 

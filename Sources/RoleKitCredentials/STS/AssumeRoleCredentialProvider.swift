@@ -102,11 +102,11 @@ public final class AssumeRoleCredentialProvider: RegionalCredentialProvider {
         let minimumRemaining = max(refresh.advisoryWindow.timeInterval, 15 * 60)
         self.refresher = RefreshingCredentialProvider(clock: clock, configuration: refresh) {
             if let cache, let entry = cache.entry(forKey: core.cacheKey), let expiration = entry.credentials.expiration,
-                expiration.timeIntervalSince(clock.now()) > minimumRemaining
+                expiration.timeIntervalSince(clock.now()) > minimumRemaining, (try? entry.credentials.validate(source: "the role cache")) != nil
             {
                 return entry.credentials
             }
-            return Credentials(try await core.assumeRole().credentials)
+            return try Credentials(try await core.assumeRole().credentials)
         }
     }
 
@@ -185,7 +185,7 @@ public final class AssumeRoleCredentialProvider: RegionalCredentialProvider {
             let output = try await client.assumeRole(input, credentials: source.signingCredentials)
             lastOutput.withLock { $0 = output }
             if let cache {
-                try? cache.store(CachedRoleCredentials(credentials: Credentials(output.credentials), assumedRoleUser: output.assumedRoleUser), forKey: cacheKey)
+                try? cache.store(CachedRoleCredentials(credentials: try Credentials(output.credentials), assumedRoleUser: output.assumedRoleUser), forKey: cacheKey)
             }
             return output
         }
@@ -222,8 +222,10 @@ public final class AssumeRoleCredentialProvider: RegionalCredentialProvider {
 
 extension Credentials {
     /// STS credentials as a ``Credentials`` value.
-    public init(_ sts: STSCredentials) {
-        self.init(accessKeyId: sts.accessKeyId, secretAccessKey: sts.secretAccessKey, sessionToken: sts.sessionToken, expiration: sts.expiration)
+    ///
+    /// - Throws: ``CredentialsError`` when the answer fails ``validate(source:now:)``.
+    public init(_ sts: STSCredentials) throws(CredentialsError) {
+        try self.init(validating: sts.accessKeyId, secretAccessKey: sts.secretAccessKey, sessionToken: sts.sessionToken, expiration: sts.expiration, source: "STS")
     }
 }
 

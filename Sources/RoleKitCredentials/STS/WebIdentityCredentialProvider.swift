@@ -62,7 +62,7 @@ public final class WebIdentityCredentialProvider: RegionalCredentialProvider {
             guard !token.isEmpty else { throw CredentialsError(.io, "the web identity token file \(configuration.tokenFile) is empty") }
             let client = STSClient(transport: transport, region: region, endpoint: configuration.endpoint)
             let output = try await client.assumeRoleWithWebIdentity(.init(roleArn: configuration.roleArn, roleSessionName: sessionName, webIdentityToken: token, durationSeconds: configuration.durationSeconds))
-            return Credentials(output.credentials)
+            return try Credentials(output.credentials)
         }
     }
 

@@ -23,45 +23,29 @@ public enum SecureFileReader {
         return home + path.dropFirst()
     }
 
-    /// Reads the whole file at `path` (after `~` expansion).
+    /// Reads the whole file at `path` (after `~` expansion). Only regular files are read (a
+    /// FIFO or device is refused without blocking); symbolic links are followed, as mounted
+    /// secrets are often links.
     /// - Parameter what: What the file should hold, for messages ("certificate", "private key").
     public static func readFile(_ path: String, what: String) throws(IdentityError) -> [UInt8] {
         let expanded = expandTilde(path)
-        var info = stat()
-        if stat(expanded, &info) != 0 {
-            let err = errno
-            if err == EACCES {
-                throw IdentityError(.permissionDenied, "permission denied reading the \(what) file; check the permissions of the file and its directories", path: expanded)
-            }
-            throw IdentityError(.fileNotFound, "the \(what) file does not exist; check the path", path: expanded)
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw IdentityError(.isDirectory, "is a directory, not a \(what) file; pass the path of the file inside it", path: expanded)
-        }
-        let fd = open(expanded, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let err = errno
-            if err == EACCES || err == EPERM {
+        let bytes: [UInt8]
+        do {
+            bytes = try SafeFile.read(expanded, rules: .init(maximumSize: maximumSize))
+        } catch {
+            switch error {
+            case .notFound:
+                throw IdentityError(.fileNotFound, "the \(what) file does not exist; check the path", path: expanded)
+            case .permissionDenied:
                 throw IdentityError(.permissionDenied, "permission denied reading the \(what) file; check its permissions (and that you run as the right user)", path: expanded)
-            }
-            throw IdentityError(.unreadable, "cannot open the \(what) file (errno \(err))", path: expanded)
-        }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EISDIR {
-                    throw IdentityError(.isDirectory, "is a directory, not a \(what) file", path: expanded)
-                }
-                throw IdentityError(.unreadable, "cannot read the \(what) file (errno \(errno))", path: expanded)
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-            if bytes.count > maximumSize {
+            case .isDirectory:
+                throw IdentityError(.isDirectory, "is a directory, not a \(what) file; pass the path of the file inside it", path: expanded)
+            case .notRegularFile:
+                throw IdentityError(.notRegularFile, "is not a regular file (a FIFO, socket or device); give the \(what) as a file", path: expanded)
+            case .tooLarge:
                 throw IdentityError(.fileTooLarge, "the \(what) file is larger than \(maximumSize / 1024 / 1024) MiB; this is not a certificate or key file", path: expanded)
+            default:
+                throw IdentityError(.unreadable, "the \(what) file \(SafeFile.describe(error))", path: expanded)
             }
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) {
