@@ -62,9 +62,9 @@ struct ExecEnvCLITests {
         #expect(object?["AWS_ACCESS_KEY_ID"] == "AKIAFROMFLAG0000001")
         #expect(object?["AWS_SECRET_ACCESS_KEY"] == "it's \"quoted\"")
         #expect(object?["AWS_SESSION_TOKEN"] == "tok")
-        let fish = try await Subprocess.rolekitAsync(["env", "--format", "fish", "--aws-access-key-id", "A", "--aws-secret-access-key", "it's"], environment: Self.keys)
+        let fish = try await Subprocess.rolekitAsync(["env", "--format", "fish", "--aws-access-key-id", "AKIAFROMFLAG0000001", "--aws-secret-access-key", "it's"], environment: Self.keys)
         #expect(fish.stdoutText.contains("set -gx AWS_SECRET_ACCESS_KEY 'it\\'s';"))
-        let powershell = try await Subprocess.rolekitAsync(["env", "--format", "powershell", "--aws-access-key-id", "A", "--aws-secret-access-key", "it's"], environment: Self.keys)
+        let powershell = try await Subprocess.rolekitAsync(["env", "--format", "powershell", "--aws-access-key-id", "AKIAFROMFLAG0000001", "--aws-secret-access-key", "it's"], environment: Self.keys)
         #expect(powershell.stdoutText.contains("$Env:AWS_SECRET_ACCESS_KEY = 'it''s'"))
     }
 

@@ -1,6 +1,9 @@
-import Dispatch
 import FoundationEssentials
-import RoleKitIdentity
+#if canImport(CoreFoundation)
+// With Dispatch imported elsewhere in the module, libc's `stat` is owned by CoreFoundation's
+// module map; importing it keeps `stat` members visible.
+import CoreFoundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -94,25 +97,6 @@ public enum AtomicFile {
         throw CredentialsError(.io, "\(path) is a chain of more than 16 symbolic links")
     }
 
-    /// Removes `TARGET.tmp-*` files older than ten minutes (left by a writer that was killed).
-    static func sweepStaleTemporaries(of target: String) {
-        let directory = NSStringPath(target).deletingLastComponent
-        let base = target.split(separator: "/").last.map(String.init) ?? target
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return }
-        let cutoff = time(nil) - 600
-        for name in names where name.hasPrefix(base + ".tmp-") {
-            let full = (directory.isEmpty ? "." : directory) + "/" + name
-            var info = stat()
-            guard lstat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else { continue }
-            #if canImport(Darwin)
-            let modified = info.st_mtimespec.tv_sec
-            #else
-            let modified = info.st_mtim.tv_sec
-            #endif
-            if modified < cutoff { unlink(full) }
-        }
-    }
-
     /// Runs `body` holding an exclusive `flock` on `lockPath` (see ``openLock(_:)``).
     public static func withLock<T>(_ lockPath: String, _ body: () throws(CredentialsError) -> T) throws(CredentialsError) -> T {
         let lock = try openLock(lockPath)
@@ -138,32 +122,12 @@ public enum AtomicFile {
         return lock
     }
 
-    /// Takes the exclusive lock, waiting on a thread of its own (flock blocks).
-    public static func acquire(_ lock: Int32, path: String) async throws(CredentialsError) {
-        let result: Int32 = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var status: Int32 = 0
-                while flock(lock, LOCK_EX) != 0 {
-                    if errno != EINTR { status = errno; break }
-                }
-                continuation.resume(returning: status)
-            }
-        }
-        if result != 0 { throw CredentialsError(.io, "cannot lock \(path) (errno \(result))") }
-    }
-
     /// Releases and closes a lock from ``openLock(_:)``.
     public static func closeLock(_ lock: Int32) {
         flock(lock, LOCK_UN)
         close(lock)
     }
 
-    /// Reads a file of secrets that RoleKit or the AWS CLI wrote: not through a symbolic link,
-    /// owned by this user, mode 0600 or stricter, at most `maximumSize` bytes; `nil` when missing
-    /// or refused (a cache treats both as a miss).
-    public static func readPrivate(_ path: String, maximumSize: Int = 1 << 20) -> [UInt8]? {
-        try? SafeFile.read(path, rules: .privateFile(maximumSize: maximumSize))
-    }
 }
 
 /// Path helpers without Foundation's `NSString`.

@@ -1,4 +1,5 @@
 public import FoundationEssentials
+import RoleKitSigning
 
 /// An INI file read as botocore reads `~/.aws/config` and `~/.aws/credentials` (Python's
 /// `RawConfigParser`): `#`/`;` full-line comments, option names lowercased, values stripped,
@@ -40,6 +41,8 @@ public struct INIFile: Sendable, Hashable {
             throw CredentialsError(.malformed, "\(path) starts with a UTF-8 byte order mark, which the AWS CLI and SDKs cannot read; save it as UTF-8 without BOM")
         }
         var sections: [(name: String, values: [String: Value])] = []
+        // Names seen so far: a set, so a file of many sections parses in linear time.
+        var seenSections: Set<String> = []
         var rawValues: [String: String] = [:]
         var optionOrder: [String] = []
         var currentSection: String?
@@ -80,8 +83,8 @@ public struct INIFile: Sendable, Hashable {
             if stripped.hasPrefix("["), stripped.hasSuffix("]") {
                 let name = String(stripped.dropFirst().dropLast())
                 finishSection()
-                if sections.contains(where: { $0.name == name }) {
-                    throw CredentialsError(.malformed, "\(path) line \(lineNumber): section [\(name)] appears twice")
+                guard seenSections.insert(name).inserted else {
+                    throw CredentialsError(.malformed, "\(path) line \(lineNumber): section [\(SafeText.excerpt(name, limit: 64))] appears twice")
                 }
                 currentSection = name
                 rawValues = [:]
@@ -99,7 +102,7 @@ public struct INIFile: Sendable, Hashable {
             let value = String(stripped[stripped.index(after: separator)...]).trimmingWhitespace()
             guard !name.isEmpty else { throw CredentialsError(.malformed, "\(path) line \(lineNumber): a setting without a name") }
             if rawValues[name] != nil {
-                throw CredentialsError(.malformed, "\(path) line \(lineNumber): \(name) is set twice in [\(currentSection!)]")
+                throw CredentialsError(.malformed, "\(path) line \(lineNumber): \(SafeText.excerpt(name, limit: 64)) is set twice in [\(SafeText.excerpt(currentSection ?? "", limit: 64))]")
             }
             rawValues[name] = value
             optionOrder.append(name)

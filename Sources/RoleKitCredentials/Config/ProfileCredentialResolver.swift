@@ -89,8 +89,13 @@ public struct ProfileCredentialResolver: Sendable {
         return try Credentials(validating: id, secretAccessKey: secret, sessionToken: token?.isEmpty == false ? token : nil, expiration: nil, source: "profile \(SafeText.excerpt(profile, limit: 64)) in \(file)")
     }
 
+    /// The deepest `source_profile` chain resolved (botocore has no limit, but recursion must end).
+    public static let maximumChainDepth = 64
+
     private func assumeRole(_ profile: SharedConfiguration.Profile, visited: inout [String]) throws -> Resolution {
-        let roleArn = profile["role_arn"]!
+        guard let roleArn = profile["role_arn"] else {
+            throw CredentialsError(.partialCredentials, "profile \(SafeText.excerpt(profile.name, limit: 64)) has no role_arn")
+        }
         let sourceProfile = profile["source_profile"]
         let credentialSource = profile["credential_source"]
         let parent: any CredentialProvider
@@ -124,10 +129,13 @@ public struct ProfileCredentialResolver: Sendable {
             guard let source = configuration.profiles[sourceName] else {
                 throw CredentialsError(.invalidConfiguration, "source_profile \(sourceName) referenced from profile \(profile.name) does not exist")
             }
+            guard visited.count < Self.maximumChainDepth else {
+                throw CredentialsError(.invalidConfiguration, "the source_profile chain from profile \(SafeText.excerpt(visited.first ?? profile.name, limit: 64)) is deeper than \(Self.maximumChainDepth) profiles; shorten it")
+            }
             if visited.contains(sourceName) {
                 // A profile may name itself to use its own static keys; anything else is a loop.
                 guard sourceName == profile.name, hasStaticKeys(source) else {
-                    throw CredentialsError(.infiniteLoop, "source_profile loop: \((visited + [sourceName]).joined(separator: " -> "))")
+                    throw CredentialsError(.infiniteLoop, "source_profile loop: \(SafeText.excerpt((visited + [sourceName]).joined(separator: " -> "), limit: 400))")
                 }
                 guard let keys = try staticKeys(source.values, profile: sourceName, file: configuration.credentialsPath) else {
                     throw CredentialsError(.partialCredentials, "profile \(sourceName) has no keys")

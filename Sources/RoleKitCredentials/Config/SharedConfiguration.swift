@@ -62,12 +62,16 @@ public struct SharedConfiguration: Sendable {
         return parts[1]
     }
 
+    /// The largest config or credentials file read.
+    public static let maximumFileSize = 16 * 1024 * 1024
+
     private static func read(_ path: String) throws(CredentialsError) -> String? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CredentialsError(.io, "cannot read \(path)")
+        do throws(SafeFile.Problem) {
+            return String(decoding: try SafeFile.read(path, rules: .init(maximumSize: maximumFileSize)), as: UTF8.self)
+        } catch {
+            if error == .notFound { return nil }
+            throw CredentialsError(.io, "\(path) \(SafeFile.describe(error))")
         }
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

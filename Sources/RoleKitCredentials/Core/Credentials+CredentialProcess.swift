@@ -65,7 +65,7 @@ public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertib
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Backing: String, Hashable, Sendable {
             case malformed, expired, io, notFound, mfaCodeRequired
-            case profileNotFound, invalidConfiguration, infiniteLoop, partialCredentials, processFailed, retrievalFailed
+            case profileNotFound, invalidConfiguration, infiniteLoop, partialCredentials, processFailed, retrievalFailed, invalidCredentials
         }
         fileprivate let backing: Backing
         /// The named profile is in neither file (botocore: `ProfileNotFound`).
@@ -85,6 +85,8 @@ public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertib
         /// A refresh needs a new MFA code and none can be had.
         public static let mfaCodeRequired = Code(backing: .mfaCodeRequired)
         public static let malformed = Code(backing: .malformed)
+        /// Credentials that fail ``Credentials/validate(source:now:)`` (shape, characters, length).
+        public static let invalidCredentials = Code(backing: .invalidCredentials)
         public static let expired = Code(backing: .expired)
         public static let io = Code(backing: .io)
         public var description: String { backing.rawValue }

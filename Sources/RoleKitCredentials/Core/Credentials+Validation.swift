@@ -33,19 +33,19 @@ extension Credentials {
         guard Self.accessKeyIdLengths.contains(id.count),
             id.allSatisfy({ ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) })
         else {
-            throw CredentialsError(.malformed, "\(source) gave an access key id that is not 16 to 128 capital letters and digits")
+            throw CredentialsError(.invalidCredentials, "\(source) gave an access key id that is not 16 to 128 capital letters and digits")
         }
         guard !secretAccessKey.isEmpty, secretAccessKey.utf8.count <= Self.maximumSecretLength, Self.isPrintableASCII(secretAccessKey) else {
-            throw CredentialsError(.malformed, "\(source) gave a secret access key that is empty, longer than \(Self.maximumSecretLength) characters or not printable ASCII")
+            throw CredentialsError(.invalidCredentials, "\(source) gave a secret access key that is empty, longer than \(Self.maximumSecretLength) characters or not printable ASCII")
         }
         if let sessionToken {
             guard !sessionToken.isEmpty, sessionToken.utf8.count <= Self.maximumSessionTokenLength, Self.isPrintableASCII(sessionToken) else {
-                throw CredentialsError(.malformed, "\(source) gave a session token that is empty, longer than \(Self.maximumSessionTokenLength) characters or not printable ASCII")
+                throw CredentialsError(.invalidCredentials, "\(source) gave a session token that is empty, longer than \(Self.maximumSessionTokenLength) characters or not printable ASCII")
             }
         }
         if let expiration {
             guard expiration.timeIntervalSince1970.isFinite else {
-                throw CredentialsError(.malformed, "\(source) gave an expiration that is not a time")
+                throw CredentialsError(.invalidCredentials, "\(source) gave an expiration that is not a time")
             }
             if let now, expiration <= now {
                 throw CredentialsError(.expired, "\(source) gave credentials that expired at \(ISO8601Timestamp.format(expiration)); they cannot be used")

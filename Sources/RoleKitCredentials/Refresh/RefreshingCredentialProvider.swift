@@ -108,6 +108,10 @@ public final class RefreshingCredentialProvider: CredentialProvider {
                 }
                 let fallback = configuration.keepLastGoodInMandatoryWindow ? current : nil
                 if let task = state.inFlight { return .wait(task, fallback: fallback) }
+                if let error = state.lastError, let failedAt = state.lastFailure, now.timeIntervalSince(failedAt) < backoff(after: state.consecutiveFailures) {
+                    if let fallback { return .use(fallback) }
+                    return .fail(error)
+                }
                 let task = startFetch(&state)
                 state.inFlight = task
                 return .wait(task, fallback: fallback)

@@ -20,8 +20,42 @@ enum PKCS12Loader {
         return type == OID.pkcs7Data
     }
 
+    enum KeyPresence { case present, absent, unknown }
+
+    /// Whether the unencrypted SafeContents of the bundle hold a key bag (`keyBag` or
+    /// `pkcs8ShroudedKeyBag`). swift-nio-ssl stops the process (`fatalError`) on a bundle that
+    /// opens but has no key, so such a bundle must be refused before it gets there. `unknown`
+    /// when the structure is not DER this reader follows.
+    static func keyPresence(_ bytes: [UInt8]) -> KeyPresence {
+        let keyBag: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 12, 10, 1, 1]
+        let shroudedKeyBag: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 12, 10, 1, 2]
+        func dataContent(_ contentInfo: ASN1Node) -> [UInt8]? {
+            guard var info = try? ASN1Reader(contentInfo), let type = try? info.oid(), type == OID.pkcs7Data,
+                let wrapper = try? info.next(), wrapper.identifier == ASN1Reader.contextTag(0),
+                var inner = try? ASN1Reader(wrapper), let octets = try? inner.octets()
+            else { return nil }
+            return octets
+        }
+        guard var pfx = try? ASN1Reader(der: bytes), (try? pfx.integer()) == 3, let authSafe = try? pfx.next(),
+            let authSafeBytes = dataContent(authSafe), let safes = try? DER.parse(authSafeBytes),
+            case .constructed(let contentInfos) = safes.content
+        else { return .unknown }
+        for contentInfo in contentInfos {
+            guard let contents = dataContent(contentInfo) else { continue }  // encrypted: certificates, usually
+            guard let bags = try? DER.parse(contents), case .constructed(let bagNodes) = bags.content else { return .unknown }
+            for bag in bagNodes {
+                guard var reader = try? ASN1Reader(bag), let bagId = try? reader.oid() else { return .unknown }
+                if bagId == keyBag || bagId == shroudedKeyBag { return .present }
+            }
+        }
+        return .absent
+    }
+
     /// Opens the bundle; tries no password first, then `passphrase` when the bundle needs one.
     static func load(_ bytes: [UInt8], passphrase: () throws(IdentityError) -> Passphrase?) throws(IdentityError) -> Contents {
+        if keyPresence(bytes) == .absent {
+            throw IdentityError(.pkcs12WithoutKey, "the PKCS#12 file holds no private key (only certificates); export it with the key, or give the key with --private-key")
+        }
         let bundle: NIOSSLPKCS12Bundle
         switch attempt(bytes, password: nil) {
         case .success(let opened):

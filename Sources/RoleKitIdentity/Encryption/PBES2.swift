@@ -29,9 +29,15 @@ enum PBES2 {
     }
 
     /// Highest PBKDF2 iteration count accepted (guards against a file that would hang the process).
-    static let maximumIterations = 50_000_000
-    /// Largest scrypt memory accepted.
-    static let maximumScryptMemory = 1 << 30
+    /// (Real keys use 2,048 to 600,000; 5 million is seconds of work, no more.)
+    static let maximumIterations = 5_000_000
+    /// Largest scrypt memory accepted (128·N·r bytes).
+    static let maximumScryptMemory = 256 << 20
+    /// scrypt bounds: N (a power of two), r and p, and the total work N·r·p.
+    static let maximumScryptCost = 1 << 20
+    static let maximumScryptBlockSize = 32
+    static let maximumScryptParallelism = 16
+    static let maximumScryptWork = 1 << 24
 
     static func parse(_ der: [UInt8]) throws(IdentityError) -> Scheme {
         do {
@@ -124,9 +130,12 @@ enum PBES2 {
             if let keyLength, keyLength != parameters.keyLength {
                 throw IdentityError(.malformedPrivateKey, "the encrypted key's scrypt key length (\(keyLength)) does not fit \(parameters.cipherName)")
             }
-            let memory = 128 * cost * blockSize
-            guard cost > 1, cost.nonzeroBitCount == 1, blockSize > 0, parallelism > 0, memory <= maximumScryptMemory else {
-                throw IdentityError(.unsupportedEncryption, "the encrypted key's scrypt parameters (N=\(cost), r=\(blockSize), p=\(parallelism)) are invalid or need more than 1 GiB")
+            // Each bound is checked before any product is formed, so nothing overflows.
+            guard (2...maximumScryptCost).contains(cost), cost.nonzeroBitCount == 1,
+                (1...maximumScryptBlockSize).contains(blockSize), (1...maximumScryptParallelism).contains(parallelism),
+                128 * cost * blockSize <= maximumScryptMemory, cost * blockSize * parallelism <= maximumScryptWork
+            else {
+                throw IdentityError(.unsupportedEncryption, "the encrypted key's scrypt parameters (N=\(cost), r=\(blockSize), p=\(parallelism)) are invalid or need too much work; RoleKit accepts N up to 2^20, r up to 32, p up to 16 and at most 256 MiB")
             }
             do {
                 key = try KDF.Scrypt.deriveKey(

@@ -109,6 +109,19 @@ public enum SafeFile {
         return bytes
     }
 
+    /// `lstat` of `path`: whether it is a regular file, its owner and its modification time
+    /// (seconds since 1970); `nil` when it cannot be read.
+    public static func linkStatus(_ path: String) -> (isRegularFile: Bool, ownedByUser: Bool, modified: Int)? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let modified = Int(info.st_mtimespec.tv_sec)
+        #else
+        let modified = Int(info.st_mtim.tv_sec)
+        #endif
+        return ((info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid(), modified)
+    }
+
     /// A short description of `problem`, for messages that name the file themselves.
     public static func describe(_ problem: Problem) -> String {
         switch problem {

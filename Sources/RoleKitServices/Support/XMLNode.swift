@@ -26,30 +26,49 @@ public struct XMLNode: Sendable, Hashable {
     /// Children named `name`.
     public func all(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
 
-    /// Parses `bytes`; `nil` when they are not well-formed XML.
+    /// Bounds on what ``parse(_:)`` accepts: AWS query-protocol answers are a few KiB, a few
+    /// levels deep and a few dozen elements.
+    public static let maximumBytes = 1 << 20
+    public static let maximumDepth = 32
+    public static let maximumNodes = 10_000
+
+    /// Parses `bytes`; `nil` when they are not well-formed XML, use a DTD, or exceed
+    /// ``maximumBytes``, ``maximumDepth`` or ``maximumNodes``.
     public static func parse(_ bytes: [UInt8]) -> XMLNode? {
+        guard bytes.count <= maximumBytes else { return nil }
+        // No DTDs (and so no entity expansion) in an AWS answer.
+        if PEMLikeSearch.contains(Array("<!DOCTYPE".utf8), in: bytes) || PEMLikeSearch.contains(Array("<!ENTITY".utf8), in: bytes) { return nil }
         let parser = XMLParser(data: Data(bytes))
         let builder = Builder()
         parser.delegate = builder
         parser.shouldResolveExternalEntities = false
-        guard parser.parse(), let root = builder.root else { return nil }
+        guard parser.parse(), !builder.exceeded, let root = builder.root else { return nil }
         return root
     }
 
     private final class Builder: NSObject, XMLParserDelegate {
         var stack: [XMLNode] = []
         var root: XMLNode?
+        var nodes = 0
+        var exceeded = false
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            nodes += 1
+            guard !exceeded, stack.count < XMLNode.maximumDepth, nodes <= XMLNode.maximumNodes else {
+                exceeded = true
+                parser.abortParsing()
+                return
+            }
             stack.append(XMLNode(name: elementName, text: "", children: []))
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard !stack.isEmpty else { return }
+            guard !exceeded, !stack.isEmpty else { return }
             stack[stack.count - 1].text += string
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+            guard !exceeded else { return }
             guard var node = stack.popLast() else { return }
             if !node.children.isEmpty { node.text = node.text.trimmingCharacters(in: .whitespacesAndNewlines) }
             if stack.isEmpty {
@@ -58,5 +77,16 @@ public struct XMLNode: Sendable, Hashable {
                 stack[stack.count - 1].children.append(node)
             }
         }
+    }
+}
+
+/// Byte-string search without Foundation.
+enum PEMLikeSearch {
+    static func contains(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 }

@@ -81,6 +81,10 @@ struct ContainerAndIMDSTests {
             let provider = try #require(try await chain.resolve()).provider
             let first = await #expect(throws: CredentialsError.self) { try await provider.credentials() }
             #expect(first?.code == .retrievalFailed)
+            // Right after a failure the same error comes back without a new call (backoff).
+            let again = await #expect(throws: CredentialsError.self) { try await provider.credentials() }
+            #expect(again?.message == first?.message)
+            try await Task.sleep(for: .milliseconds(1100))
             let second = await #expect(throws: CredentialsError.self) { try await provider.credentials() }
             #expect(second?.message.contains("not credentials JSON") == true)
         }

@@ -88,7 +88,7 @@ struct AssumeRoleValidationTests {
 /// The assume-role provider with an injected clock against a scripted STS.
 @Suite("Assume-role provider")
 struct AssumeRoleProviderTests {
-    static let base = StaticCredentialProvider(Credentials(accessKeyId: "AKIDBASE", secretAccessKey: "base-secret"), region: "eu-central-1")
+    static let base = StaticCredentialProvider(Credentials(accessKeyId: "AKIDBASE00000000", secretAccessKey: "base-secret"), region: "eu-central-1")
 
     /// An AssumeRole answer expiring `lifetime` seconds after `clock.now()` (computed when sent).
     static func answer(_ clock: ManualWallClock, lifetime: TimeInterval = 3600, key: String) -> ScriptedHTTPServer.Action {
@@ -183,7 +183,7 @@ struct AssumeRoleProviderTests {
     final class MovingRegion: RegionalCredentialProvider {
         let current = LockedBox("eu-west-1")
         var region: String? { current.value }
-        func credentials() async throws -> Credentials { Credentials(accessKeyId: "AKIDMOVING", secretAccessKey: "s") }
+        func credentials() async throws -> Credentials { Credentials(accessKeyId: "AKIDMOVING000000", secretAccessKey: "s") }
     }
 
     @Test func regionModes() async throws {
@@ -245,8 +245,9 @@ struct AssumeRoleProviderTests {
         let cache = JSONFileAssumeRoleCache(directory: directory)
         let forms = ["2030-01-02T03:04:05UTC", "2030-01-02T03:04:05Z", "2030-01-02T03:04:05+00:00", "2030-01-02T03:04:05.123456Z", "2030-01-02T04:04:05+01:00"]
         for (index, form) in forms.enumerated() {
-            let json = #"{"Credentials": {"AccessKeyId": "ASIA\#(index)", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "\#(form)"}, "AssumedRoleUser": {"AssumedRoleId": "AROA:x", "Arn": "arn:aws:sts::123456789012:assumed-role/r/x"}, "ResponseMetadata": {"RequestId": "r"}}"#
+            let json = #"{"Credentials": {"AccessKeyId": "ASIAFORMS000000\#(index)", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "\#(form)"}, "AssumedRoleUser": {"AssumedRoleId": "AROA:x", "Arn": "arn:aws:sts::123456789012:assumed-role/r/x"}, "ResponseMetadata": {"RequestId": "r"}}"#
             try Data(json.utf8).write(to: URL(fileURLWithPath: cache.path(forKey: "k\(index)")))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: cache.path(forKey: "k\(index)"))
             let entry = try #require(cache.entry(forKey: "k\(index)"), "\(form)")
             #expect(abs(entry.credentials.expiration!.timeIntervalSince1970 - 1_893_553_445) < 1, "\(form)")
             #expect(entry.assumedRoleUser?.arn == "arn:aws:sts::123456789012:assumed-role/r/x")

@@ -88,7 +88,7 @@ struct BotocoreCacheInteropTests {
         #expect(result.status == 0, "\(result.stderr)")
         // Nothing listens on the endpoint: the credentials can only come from botocore's file.
         let transport = try HTTPTransport(configuration: .init(retry: .none))
-        let provider = try StaticCredentialProvider(Credentials(accessKeyId: "AKIDBASE", secretAccessKey: "s")).assumingRole(
+        let provider = try StaticCredentialProvider(Credentials(accessKeyId: "AKIDBASE00000000", secretAccessKey: "s")).assumingRole(
             .init(roleArn: Self.role, externalId: "ext-9", endpoint: URL(string: "http://127.0.0.1:1")!),
             transport: transport, cache: JSONFileAssumeRoleCache(directory: directory)
         )

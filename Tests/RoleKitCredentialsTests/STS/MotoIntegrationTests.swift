@@ -94,8 +94,9 @@ struct MotoIntegrationTests {
             let first = try await provider.credentials()
             #expect(first.accessKeyId.hasPrefix("ASIA"))
             #expect(try await provider.credentials() == first)
-            // Expired: the next call reads the (rotated) file and calls STS again.
-            clock.advance(by: 3 * 3600)
+            // In the mandatory window (moto's sessions last an hour): the next call reads the
+            // (rotated) file and calls STS again.
+            clock.advance(by: 55 * 60)
             try "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0d28ifQ.c2ln".write(toFile: file, atomically: true, encoding: .utf8)
             let second = try await provider.credentials()
             #expect(second.accessKeyId != first.accessKeyId)

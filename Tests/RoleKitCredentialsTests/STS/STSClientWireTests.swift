@@ -220,7 +220,7 @@ struct STSClientWireTests {
         }
     }
 
-    @Test func endpointResolutionFollowsBotocore() {
+    @Test func endpointResolutionFollowsBotocore() throws {
         let none: (String) -> String? = { _ in nil }
         #expect(try STSClient.resolveEndpoint(region: "eu-west-1", explicit: nil, environment: none).absoluteString == "https://sts.eu-west-1.amazonaws.com")
         #expect(try STSClient.resolveEndpoint(region: "cn-north-1", explicit: nil, environment: none).absoluteString == "https://sts.cn-north-1.amazonaws.com.cn")
