@@ -142,7 +142,7 @@ public final class HTTPTransport: Sendable {
             let signingTime = clock.now().addingTimeInterval(clockOffset.withLock { $0 })
             let signed = try sign(request, signingTime)
             if logger.logLevel <= .debug {
-                logger.debug("request", metadata: ["attempt": "\(attempt)", "method": "\(signed.method)", "url": "\(endpoint.absoluteString)\(signed.path)", "headers": "\(Self.redactedHeaders(signed.headers.map { ($0.name, $0.value) }))"])
+                logger.debug("request", metadata: ["attempt": "\(attempt)", "method": "\(signed.method)", "url": "\(EndpointURL.display(endpoint))\(SafeText.excerpt(signed.path, limit: 200))", "headers": "\(Self.redactedHeaders(signed.headers.map { ($0.name, $0.value) }))"])
             }
             let outcome: Result<HTTPResponse, TransportError>
             do {
@@ -154,7 +154,7 @@ public final class HTTPTransport: Sendable {
                 switch outcome {
                 case .success(let response):
                     // Success bodies carry secrets; only error bodies are shown.
-                    let body = (200..<300).contains(response.status) ? "<\(response.body.count) bytes, not shown>" : response.bodyText
+                    let body = (200..<300).contains(response.status) ? "<\(response.body.count) bytes, not shown>" : SafeText.excerpt(response.bodyText, limit: 1000)
                     logger.debug("response", metadata: ["status": "\(response.status)", "requestId": "\(response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id") ?? "-")", "body": "\(body)"])
                 case .failure(let error):
                     logger.debug("no response", metadata: ["error": "\(error.message)"])
@@ -250,11 +250,19 @@ public final class HTTPTransport: Sendable {
         headers.map { name, value in
             let lower = name.lowercased()
             if lower == "x-amz-security-token" || lower == "cookie" || lower == "x-aws-ec2-metadata-token" { return "\(name): <redacted>" }
-            if lower == "authorization", let marker = value.firstRange(of: "Signature=") {
-                return "\(name): \(value[..<marker.upperBound])<\(value[marker.upperBound...].count) hex digits>"
+            if lower == "authorization" {
+                // A SigV4 value shows its scope and signed headers; any other (a container
+                // endpoint's token, a bearer token) is a secret.
+                if value.hasPrefix("AWS4-"), let marker = value.firstRange(of: "Signature=") {
+                    return "\(name): \(SafeText.excerpt(value[..<marker.upperBound], limit: 400))<\(value[marker.upperBound...].count) hex digits>"
+                }
+                return "\(name): <redacted>"
+            }
+            if lower.contains("token") || lower.contains("secret") || lower.contains("password") || lower == "proxy-authorization" {
+                return "\(name): <redacted>"
             }
             if lower == "x-amz-x509" || lower == "x-amz-x509-chain" { return "\(name): <\(value.count) base64 characters>" }
-            return "\(name): \(value)"
+            return "\(name): \(SafeText.excerpt(value, limit: 200))"
         }.joined(separator: "; ")
     }
 

@@ -7,7 +7,12 @@ enum ProxySettings {
         let names = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]
         guard let raw = names.lazy.compactMap(ProcessEnvironment.value).first(where: { !$0.isEmpty }) else { return nil }
         let text = raw.contains("://") ? raw : "http://" + raw
-        guard let url = URL(string: text), let host = url.host(), !host.isEmpty else {
+        if text.lowercased().hasPrefix("https://") {
+            throw TransportError(.configuration, "the proxy setting (HTTPS_PROXY/HTTP_PROXY) is an https:// URL; RoleKit talks to proxies over http:// only (TLS to AWS still goes through the tunnel)")
+        }
+        guard text.lowercased().hasPrefix("http://"), !EndpointURL.hasExplicitPortOutOfRange(text), let url = URL(string: text), let host = url.host(), !host.isEmpty,
+            (url.port.map { (1...65535).contains($0) } ?? true)
+        else {
             // The setting may carry a password: name the variable, never echo its value.
             throw TransportError(.configuration, "the proxy setting (HTTPS_PROXY/HTTP_PROXY) is not a URL like http://proxy.example:3128")
         }

@@ -141,7 +141,10 @@ struct CredentialProcessCLITests {
             #expect(second.status == 0, "\(second.stderr)")
             #expect(first.stdout == second.stdout)
             #expect(emulator.issuedSessions.count == 1, "the second run is served from the cache")
-            let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            // The entry, and the lock taken around a miss (a 0600 regular file too).
+            let all = try FileManager.default.contentsOfDirectory(atPath: directory)
+            #expect(all.filter { $0.hasSuffix(".json.lock") }.count == 1)
+            let files = all.filter { !$0.hasSuffix(".lock") }
             #expect(files.count == 1)
             let file = directory + "/" + files[0]
             let fileMode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int

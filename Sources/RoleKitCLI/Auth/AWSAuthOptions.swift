@@ -59,6 +59,8 @@ public struct AWSAuthOptions: ParsableArguments, Sendable {
     }
 
     public func validate() throws {
+        if secretAccessKey != nil { SecretFlagWarning.warn("--aws-secret-access-key", prefer: "AWS_SECRET_ACCESS_KEY or a profile") }
+        if sessionToken != nil { SecretFlagWarning.warn("--aws-session-token", prefer: "AWS_SESSION_TOKEN or a profile") }
         if let mfaToken, mfaToken.count != 6 || !mfaToken.allSatisfy(\.isNumber) {
             throw ValidationError("--mfa-token must be the 6 digits your device shows")
         }

@@ -62,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else if tokenFile != nil || token != nil {
             throw ValidationError("--token and --token-file go with --container")
         }
+        if token != nil { SecretFlagWarning.warn("--token", prefer: "--token-file") }
     }
 
     /// The credentials: Roles Anywhere (then --role, if given), or the auth options.
@@ -96,11 +97,18 @@ struct ServeCommand: AsyncParsableCommand {
         if container {
             if let tokenFile {
                 let path = SecureFileReader.expandTilde(tokenFile)
-                mode = .container {
+                let read: @Sendable () throws -> String = {
                     String(decoding: try SecureFileReader.readFile(path, what: "authorization token"), as: UTF8.self).filter { $0 != "\n" && $0 != "\r" }
                 }
+                guard try read().count >= CredentialEndpointServer.minimumTokenLength else {
+                    throw ValidationError("the token in --token-file must have at least \(CredentialEndpointServer.minimumTokenLength) characters (a random one: openssl rand -hex 16 > FILE)")
+                }
+                mode = .container(token: read)
             } else {
                 let value = token ?? ""
+                guard value.count >= CredentialEndpointServer.minimumTokenLength else {
+                    throw ValidationError("--token must have at least \(CredentialEndpointServer.minimumTokenLength) characters (a random one: openssl rand -hex 16)")
+                }
                 mode = .container { value }
             }
         } else {

@@ -35,6 +35,7 @@ struct PassphraseOptions: ParsableArguments {
         if given > 1 {
             throw ValidationError("give at most one of --pkcs8-password, --passphrase-env and --passphrase-file")
         }
+        if pkcs8Password != nil { SecretFlagWarning.warn("--pkcs8-password", prefer: "--passphrase-env or --passphrase-file") }
     }
 
     /// The chosen source; without a flag, a prompt on the terminal (which fails cleanly without one).

@@ -21,17 +21,18 @@ public struct STSEmulator: Sendable {
     }
 
     public func handle(_ request: SigningRequest) -> RolesAnywhereEmulator.Response {
-        let text = request.method == "GET" ? request.query : String(decoding: request.body, as: UTF8.self)
-        let parameters = Dictionary(QueryString.items(text, plusIsSpace: true), uniquingKeysWith: { $1 })
         do throws(EmulatorError) {
+            // Authenticated first: nothing of an unsigned request is parsed.
             let caller = try authenticate(request)
+            let text = request.method == "GET" ? request.query : String(decoding: request.body, as: UTF8.self)
+            let parameters = Dictionary(QueryString.items(text, plusIsSpace: true), uniquingKeysWith: { $1 })
             switch parameters["Action"] {
             case "GetCallerIdentity":
                 return Self.xml("GetCallerIdentity", "<Arn>\(Self.escape(caller.arn))</Arn><UserId>\(Self.escape(caller.userId))</UserId><Account>\(caller.account)</Account>")
             case "AssumeRole":
                 return try assumeRole(parameters, caller: caller)
             default:
-                throw EmulatorError(status: 400, code: "InvalidAction", message: "The emulator's STS does not implement \(parameters["Action"] ?? "(none)")")
+                throw EmulatorError(status: 400, code: "InvalidAction", message: "The emulator's STS does not implement \(SafeText.excerpt(parameters["Action"] ?? "(none)", limit: 64))")
             }
         } catch {
             return Self.errorXML(error)

@@ -28,8 +28,10 @@ public final class CredentialEndpointServer: Sendable {
     public enum Mode: Sendable {
         /// IMDSv2, announcing `roleName`.
         case instanceMetadata(roleName: String)
-        /// The container endpoint; `token` is asked at each request (a token file can rotate).
-        case container(token: @Sendable () throws -> String)
+        /// The container endpoint; `token` is asked at each request (a token file can rotate)
+        /// and must have at least ``CredentialEndpointServer/minimumTokenLength`` characters.
+        /// Credentials are answered on `path` only.
+        case container(token: @Sendable () throws -> String, path: String = "/credentials")
     }
 
     public struct Configuration: Sendable {
@@ -40,13 +42,29 @@ public final class CredentialEndpointServer: Sendable {
         public var mode: Mode
         /// Most tokens alive at once (IMDSv2 mode).
         public var maximumTokens: Int
+        /// Most connections open at once; more are closed as they arrive.
+        public var maximumConnections: Int
+        /// Time a client has to send a whole request (head and body), from connecting or from
+        /// the previous response: slow or stalled clients are cut off.
+        public var requestTimeout: Duration
+        /// Time an idle keep-alive connection stays open.
+        public var idleTimeout: Duration
+        /// Largest request body accepted (no operation takes one).
+        public var maximumBodyBytes: Int
 
-        public init(host: String = "127.0.0.1", port: Int = 9911, hopLimit: Int? = 64, mode: Mode, maximumTokens: Int = 256) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 9911, hopLimit: Int? = 64, mode: Mode, maximumTokens: Int = 256,
+            maximumConnections: Int = 128, requestTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(30), maximumBodyBytes: Int = 16 * 1024
+        ) {
             self.host = host
             self.port = port
             self.hopLimit = hopLimit
             self.mode = mode
             self.maximumTokens = maximumTokens
+            self.maximumConnections = maximumConnections
+            self.requestTimeout = requestTimeout
+            self.idleTimeout = idleTimeout
+            self.maximumBodyBytes = maximumBodyBytes
         }
     }
 
@@ -56,6 +74,13 @@ public final class CredentialEndpointServer: Sendable {
     let logger: Logger
     private let tokens = Mutex<[String: Date]>([:])
     private let channel = Mutex<(any Channel)?>(nil)
+    private let connections = ConnectionTable()
+
+    /// The shortest container authorization token accepted.
+    public static let minimumTokenLength = 16
+
+    /// Connections open now (for tests and diagnostics).
+    public var openConnections: Int { connections.count }
 
     public init(configuration: Configuration, credentials: ServedCredentials, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "rolekit.serve")) {
         self.configuration = configuration
@@ -78,9 +103,16 @@ public final class CredentialEndpointServer: Sendable {
             bootstrap = bootstrap.childChannelOption(option, value: SocketOptionValue(hopLimit))
         }
         bootstrap = bootstrap.childChannelInitializer { [self] channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                try channel.pipeline.syncOperations.addHandler(Handler(server: self))
+            // At the cap the connection idle longest (no request under way) makes room, so
+            // idle or stalled sockets can neither exhaust descriptors nor lock out a client
+            // that sends its request at once. With every slot busy the newcomer is closed.
+            guard let id = connections.admit(channel, maximum: configuration.maximumConnections) else {
+                return channel.close()
+            }
+            channel.closeFuture.whenComplete { [connections] _ in connections.remove(id) }
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                try channel.pipeline.syncOperations.addHandler(Handler(server: self, connection: id))
             }
         }
         let bound = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
@@ -115,7 +147,8 @@ public final class CredentialEndpointServer: Sendable {
         }
         let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
         switch configuration.mode {
-        case .container(let token):
+        case .container(let token, let credentialsPath):
+            guard path == credentialsPath else { return .text(404, "not found") }
             guard method == "GET" else { return .text(405, "method not allowed") }
             let expected: String
             do {
@@ -123,6 +156,10 @@ public final class CredentialEndpointServer: Sendable {
             } catch {
                 logger.error("cannot read the authorization token", metadata: ["error": "\(error)"])
                 return .text(500, "the endpoint cannot read its authorization token")
+            }
+            guard expected.count >= Self.minimumTokenLength else {
+                logger.error("the authorization token is shorter than \(Self.minimumTokenLength) characters; refusing every request")
+                return .text(500, "the endpoint's authorization token is too short")
             }
             guard let given = header("authorization") else { return .text(401, "no Authorization header") }
             guard ConstantTime.equals(given, expected) else { return .text(403, "wrong Authorization token") }
@@ -217,34 +254,119 @@ public final class CredentialEndpointServer: Sendable {
         typealias OutboundOut = HTTPServerResponsePart
 
         let server: CredentialEndpointServer
+        let connection: Int
         var head: HTTPRequestHead?
+        var bodyBytes = 0
+        var timer: Scheduled<Void>?
 
-        init(server: CredentialEndpointServer) { self.server = server }
+        init(server: CredentialEndpointServer, connection: Int) {
+            self.server = server
+            self.connection = connection
+        }
+
+        /// Closes the connection unless the next step happens within `limit`.
+        func arm(_ context: ChannelHandlerContext, _ limit: Duration) {
+            timer?.cancel()
+            let (seconds, attoseconds) = limit.components
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            timer = context.eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+                loopBound.value.close(promise: nil)
+            }
+        }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            arm(context, server.configuration.requestTimeout)
+        }
+
+        func handlerRemoved(context: ChannelHandlerContext) {
+            timer?.cancel()
+            timer = nil
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .head(let head):
                 self.head = head
-            case .body:
-                break  // no operation takes a body
+                bodyBytes = 0
+                server.connections.mark(connection, busy: true)
+                arm(context, server.configuration.requestTimeout)
+            case .body(let chunk):
+                // No operation takes a body; a large one is refused and the connection closed.
+                bodyBytes += chunk.readableBytes
+                if bodyBytes > server.configuration.maximumBodyBytes, let head {
+                    self.head = nil
+                    respond(context, head: head, reply: .text(413, "request body too large"), forceClose: true)
+                }
             case .end:
                 guard let head else { return }
                 self.head = nil
                 let reply = server.answer(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) })
-                var fields = HTTPHeaders(reply.headers)
-                fields.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
-                fields.replaceOrAdd(name: "Server", value: "rolekit")
-                let keepAlive = head.isKeepAlive
-                if !keepAlive { fields.replaceOrAdd(name: "Connection", value: "close") }
-                let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: fields)
-                context.write(wrapOutboundOut(.head(response)), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
-                let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-                if !keepAlive {
-                    let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                    done.whenComplete { _ in loopBound.value.close(promise: nil) }
-                }
+                respond(context, head: head, reply: reply, forceClose: false)
             }
         }
+
+        func respond(_ context: ChannelHandlerContext, head: HTTPRequestHead, reply: Reply, forceClose: Bool) {
+            var fields = HTTPHeaders(reply.headers)
+            fields.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
+            fields.replaceOrAdd(name: "Server", value: "rolekit")
+            let keepAlive = head.isKeepAlive && !forceClose
+            if !keepAlive { fields.replaceOrAdd(name: "Connection", value: "close") }
+            let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: fields)
+            context.write(wrapOutboundOut(.head(response)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
+            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            server.connections.mark(connection, busy: false)
+            if keepAlive {
+                arm(context, server.configuration.idleTimeout)
+            } else {
+                timer?.cancel()
+                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                done.whenComplete { _ in loopBound.value.close(promise: nil) }
+            }
+        }
+    }
+}
+
+/// The open connections of a server: admission under a cap, evicting the longest-idle one.
+final class ConnectionTable: Sendable {
+    private struct Entry {
+        var channel: any Channel
+        var busy: Bool
+        var since: ContinuousClock.Instant
+    }
+    private struct State {
+        var next = 0
+        var entries: [Int: Entry] = [:]
+    }
+    private let state = Mutex(State())
+
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// An id for `channel`, or `nil` when every one of `maximum` slots has a request under way.
+    func admit(_ channel: any Channel, maximum: Int) -> Int? {
+        let (id, evicted) = state.withLock { state -> (Int?, (any Channel)?) in
+            var evicted: (any Channel)?
+            if state.entries.count >= maximum {
+                guard let victim = state.entries.filter({ !$0.value.busy }).min(by: { $0.value.since < $1.value.since }) else { return (nil, nil) }
+                evicted = victim.value.channel
+                state.entries[victim.key] = nil
+            }
+            state.next += 1
+            state.entries[state.next] = Entry(channel: channel, busy: false, since: .now)
+            return (state.next, evicted)
+        }
+        evicted?.close(promise: nil)
+        return id
+    }
+
+    func mark(_ id: Int, busy: Bool) {
+        state.withLock { state in
+            state.entries[id]?.busy = busy
+            state.entries[id]?.since = .now
+        }
+    }
+
+    func remove(_ id: Int) {
+        state.withLock { _ = $0.entries.removeValue(forKey: id) }
     }
 }

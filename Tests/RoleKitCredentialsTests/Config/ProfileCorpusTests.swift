@@ -107,7 +107,7 @@ struct ProfileCorpusTests {
         // key id outside [A-Z0-9]{16,128} or the SHA-256 of an empty secret.
         let emptySecretSHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         if let key = expected.access_key, key.wholeMatch(of: /[A-Z0-9]{16,128}/) == nil || expected.secret_key_sha256 == emptySecretSHA256 {
-            expected = Outcome(method: expected.method, access_key: nil, secret_key_sha256: nil, token_present: false, arn: nil, error: "InvalidCredentials")
+            expected = Outcome(method: nil, access_key: nil, secret_key_sha256: nil, token_present: false, arn: nil, error: "InvalidCredentials")
         }
         let (staged, home, spec, workspace) = try Self.stage(name)
         defer { try? FileManager.default.removeItem(atPath: workspace) }

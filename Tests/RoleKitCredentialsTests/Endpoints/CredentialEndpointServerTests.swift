@@ -181,21 +181,60 @@ struct CredentialEndpointServerTests {
 
     @Test func containerEndpointNeedsItsToken() async throws {
         let file = NSTemporaryDirectory() + "rolekit-serve-token-\(UUID().uuidString)"
-        try "Bearer one\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "Bearer one-0123456789\n".write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let mode = CredentialEndpointServer.Mode.container { try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines) }
+        let mode = CredentialEndpointServer.Mode.container(token: { try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines) })
         try await withServer(mode: mode) { port, transport, _, _, _ in
             #expect(try await Self.request(transport, port: port, "GET", "/credentials").status == 401)
-            #expect(try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "Bearer two")]).status == 403)
-            let answer = try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "Bearer one")])
+            #expect(try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "Bearer two-0123456789")]).status == 403)
+            // Credentials only on the announced path.
+            #expect(try await Self.request(transport, port: port, "GET", "/other", [("Authorization", "Bearer one-0123456789")]).status == 404)
+            let answer = try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "Bearer one-0123456789")])
             #expect(answer.status == 200)
             let json = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: String]
             #expect(json?["AccessKeyId"] == "ASIAFIRSTSERVED00001" && json?["Token"] == "first-token" && json?["Expiration"] != nil)
             // The token file is read at each request, so it can rotate.
-            try "Bearer two".write(toFile: file, atomically: true, encoding: .utf8)
-            #expect(try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "Bearer two")]).status == 200)
-            #expect(try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "Bearer one")]).status == 403)
+            try "Bearer two-0123456789".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "Bearer two-0123456789")]).status == 200)
+            #expect(try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "Bearer one-0123456789")]).status == 403)
+            // A token shorter than 16 characters is refused for every request, even when matched.
+            try "short".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "short")]).status == 500)
+            try "".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try await Self.request(transport, port: port, "GET", "/credentials", [("Authorization", "")]).status != 200)
         }
+    }
+
+    /// 500 idle sockets, a slow drip and an oversize body (scripts/reference/serve_abuse.py,
+    /// raw sockets) while a well-behaved client keeps asking: it is answered every time.
+    @Test func serveKeepsAnsweringUnderAbuse() async throws {
+        let source = ControlledSource()
+        source.answer(Self.first)
+        let served = ServedCredentials(provider: source)
+        try await served.start()
+        let configuration = CredentialEndpointServer.Configuration(
+            port: 0, hopLimit: nil, mode: .instanceMetadata(roleName: "abused"),
+            maximumConnections: 64, requestTimeout: .seconds(2), idleTimeout: .seconds(3)
+        )
+        let server = CredentialEndpointServer(configuration: configuration, credentials: served)
+        let port = try await server.start()
+        let result = try await Subprocess.runAsync(
+            [TestEnvironment.python, TestEnvironment.referenceScript("serve_abuse.py"), String(port), "abused", "6"], environment: ["PATH": "/usr/bin:/bin"]
+        )
+        await server.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any], "\(result.stdoutText)")
+        let ok = report["good_ok"] as? Int ?? 0
+        #expect(ok >= 10, "\(report)")
+        #expect(report["good_fail"] as? Int == 0, "\(report)")
+        // Every idle socket was closed by the server (evicted at the cap or timed out).
+        #expect(report["idle_opened"] as? Int == 500, "\(report)")
+        #expect(report["idle_closed_by_server"] as? Int == 500, "\(report)")
+        // The drip is cut off by the 2 s request timeout, long before its 20 s head is complete.
+        let drip = try #require(report["drip_closed_after_seconds"] as? Double, "\(report)")
+        #expect(drip < 6, "\(report)")
+        #expect(report["oversize_status"] as? Int == 413, "\(report)")
+        #expect(server.openConnections == 0 || server.openConnections <= 64)
     }
 
     /// The IP TTL of the responses, seen from outside: a client socket with IP_MINTTL drops
