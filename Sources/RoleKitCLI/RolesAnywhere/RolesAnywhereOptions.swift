@@ -46,10 +46,12 @@ struct RolesAnywhereOptions: ParsableArguments {
     /// Accepts `https://host[:port][/path]` or a bare host name (https implied).
     static func parseEndpoint(_ text: String) throws -> URL {
         let full = text.contains("://") ? text : "https://" + text
-        guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host() != nil else {
-            throw ValidationError("--endpoint \(text) is not a URL like https://rolesanywhere.us-east-1.amazonaws.com")
+        do {
+            // One check for every endpoint: scheme, host, port 1-65535; never echoes userinfo.
+            return try EndpointURL.parse(full, origin: "--endpoint")
+        } catch {
+            throw ValidationError("\(error.message) (like https://rolesanywhere.us-east-1.amazonaws.com)")
         }
-        return url
     }
 
     var providerConfiguration: RolesAnywhereCredentialProvider.Configuration {

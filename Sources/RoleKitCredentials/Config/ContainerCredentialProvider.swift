@@ -54,7 +54,7 @@ public final class ContainerCredentialProvider: CredentialProvider {
             do {
                 response = try await transport.send(request, to: url, sign: { request, _ in request }, parseError: { _ in ServiceErrorInfo(code: nil, message: nil) })
             } catch let error as TransportError {
-                throw CredentialsError(.retrievalFailed, "the container credentials endpoint \(url.absoluteString) failed: \(error.message)")
+                throw CredentialsError(.retrievalFailed, "the container credentials endpoint \(EndpointURL.display(url)) failed: \(error.message)")
             }
             return try MetadataCredentials.parse(response.body, source: "the container credentials endpoint")
         }

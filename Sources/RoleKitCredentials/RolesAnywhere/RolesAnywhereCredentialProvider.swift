@@ -109,7 +109,7 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
         ])
         logger.debug("CreateSession", metadata: [
             "trustAnchorArn": "\(configuration.trustAnchorArn)", "profileArn": "\(configuration.profileArn)", "roleArn": "\(configuration.roleArn)",
-            "durationSeconds": "\(configuration.durationSeconds)", "endpoint": "\(configuration.endpoint?.absoluteString ?? "default")",
+            "durationSeconds": "\(configuration.durationSeconds)", "endpoint": "\(configuration.endpoint.map(EndpointURL.display) ?? "default")",
         ])
         let output = try await client.createSession(configuration.input, region: configuration.region) { region in
             try identity.signer(region: region)

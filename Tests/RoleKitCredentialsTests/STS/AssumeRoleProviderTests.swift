@@ -138,7 +138,11 @@ struct AssumeRoleProviderTests {
             clock.advance(by: 7 * 60)
             await #expect(throws: STSError.self) { try await provider.credentials() }
             #expect(server.requests.count == 3)
-            // Recovery: the next call succeeds.
+            // Backoff: right after the failure the same error comes back without a call.
+            await #expect(throws: STSError.self) { try await provider.credentials() }
+            #expect(server.requests.count == 3)
+            // Recovery: after the backoff (two failures in a row: 2 s) the next call succeeds.
+            clock.advance(by: 2)
             #expect(try await provider.credentials().accessKeyId == "ASIASECOND0000000001")
             #expect(server.requests.count == 4)
         }
