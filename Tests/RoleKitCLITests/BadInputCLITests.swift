@@ -251,8 +251,8 @@ struct BadInputCLITests {
         let cases = Self.cases
         var outcomes: [Outcome] = []
         // A few at a time: each case is a process.
-        for batch in stride(from: 0, to: cases.count, by: 8) {
-            let slice = cases[batch..<min(batch + 8, cases.count)]
+        for batch in stride(from: 0, to: cases.count, by: 4) {
+            let slice = cases[batch..<min(batch + 4, cases.count)]
             try await withThrowingTaskGroup(of: Outcome.self) { group in
                 for testCase in slice { group.addTask { try await Self.run(testCase) } }
                 for try await outcome in group { outcomes.append(outcome) }
