@@ -1,0 +1,15 @@
+import FuzzTargets
+
+// Fuzz target `metadata`: see FuzzTargets.metadata(_:) and docs/fuzzing.md.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    FuzzTargets.metadata(LibFuzzerDriver.bytes(start, count))
+    return 0
+}
+
+/// The entry point SwiftPM links as `main` for module `metadata`; libFuzzer's driver takes over.
+@_cdecl("metadata_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    LibFuzzerDriver.run(argc: argc, argv: argv)
+}
