@@ -26,33 +26,47 @@ struct FuzzRegressionTests {
         return names.filter { !$0.hasPrefix(".") }.sorted().map { directory + "/" + $0 }
     }
 
-    static func succeeded(_ status: ExitStatus) -> Bool {
-        if case .exitCode(0) = status { return true }
-        return false
-    }
-
     @Test("Every regression input and seed returns or throws", arguments: targets)
     func replay(_ target: String) async {
         let regressions = Self.files(in: "Tests/Fixtures/fuzz-regressions/\(target)")
         let corpus = Self.files(in: "Fuzz/Corpus/\(target)")
-        let paths: [String] = regressions + corpus
         #expect(!corpus.isEmpty, "Fuzz/Corpus/\(target) has no seeds")
-        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent], "replaying \(target)") { [target = target as String, paths = paths as [String]] in
+        // The seeds in one child process; each regression input in its own, so every one of
+        // them gets a verdict even while some still crash.
+        var replayed = 0
+        var failed: [String] = []
+        for batch in [corpus] + regressions.map({ [$0] }) where !batch.isEmpty {
+            let outcome = await Self.replayInChildProcess(target, batch)
+            replayed += outcome.finished
+            if let crashed = outcome.crashed { failed.append(crashed) }
+        }
+        print("fuzz replay: \(target): \(replayed) of \(regressions.count + corpus.count) inputs returned or threw (\(regressions.count) regressions, \(corpus.count) corpus seeds)\(failed.isEmpty ? "" : "; crashed: " + failed.joined(separator: ", "))")
+    }
+
+    /// Runs `paths` through the target in an exit test. `crashed` names the input the child died
+    /// on; `finished` counts the inputs that returned or threw.
+    static func replayInChildProcess(_ target: String, _ paths: [String]) async -> (finished: Int, crashed: String?) {
+        // The child names each input here before running it, so a crash can be pinned to a file.
+        let progress = FileManager.default.temporaryDirectory.appendingPathComponent("rolekit-fuzz-replay-\(UUID().uuidString).progress").path
+        _ = FileManager.default.createFile(atPath: progress, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: progress) }
+        let result = await #expect(processExitsWith: .success, "replaying \(target)") { [target = target as String, paths = paths as [String], progress = progress as String] in
+            let log = FileHandle(forWritingAtPath: progress)
             await FuzzReplay.prepare()
             for path in paths {
-                // Unbuffered, so the last line names the input even when it crashes.
-                FileHandle.standardError.write(Data("fuzz-replay: \(path)\n".utf8))
+                log?.write(Data((path + "\n").utf8))
                 guard let data = FileManager.default.contents(atPath: path) else { continue }
                 FuzzReplay.run(target, Array(data))
             }
             FuzzReplay.cleanUp()
         }
-        if let result, !Self.succeeded(result.exitStatus) {
-            let lines = String(decoding: result.standardErrorContent, as: UTF8.self).split(separator: "\n")
-            let last = lines.last { $0.hasPrefix("fuzz-replay: ") }.map { String($0.dropFirst("fuzz-replay: ".count)) } ?? "(before the first input)"
-            Issue.record("fuzz target \(target) did not survive \(last) (\(result.exitStatus))")
-        }
-        print("fuzz replay: \(target): \(paths.count) inputs (\(regressions.count) regressions, \(corpus.count) corpus seeds)")
+        guard result == nil else { return (paths.count, nil) }
+        let started = (FileManager.default.contents(atPath: progress).map { String(decoding: $0, as: UTF8.self) } ?? "").split(separator: "\n")
+        let last = started.last.map(String.init) ?? "(before the first input)"
+        let root = TestEnvironment.repositoryRoot.path + "/"
+        let shown = last.hasPrefix(root) ? String(last.dropFirst(root.count)) : last
+        Issue.record("fuzz target \(target) crashed on \(shown)")
+        return (max(0, started.count - 1), shown)
     }
 }
 

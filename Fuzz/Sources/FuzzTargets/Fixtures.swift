@@ -5,21 +5,24 @@ import RoleKitEndpoints
 import RoleKitSigning
 import RoleKitTransport
 
-/// What the targets share, made once per process: nothing here listens on a socket, connects
-/// anywhere or starts a process.
-final class Fixtures: Sendable {
-    static let shared = Fixtures()
-
+/// What the targets share, each made on first use, once per process: nothing here listens on
+/// a socket, connects anywhere or starts a process.
+enum Fixtures {
     /// A throwaway P-256 leaf certificate (PEM), for loading a fuzzed key or chain next to it.
-    let certificatePEM: [UInt8]?
+    static let certificatePEM: [UInt8]? = {
+        guard let pki = try? ThrowawayPKI.make(leafKeyType: .p256, commonName: "rolekit-fuzz") else { return nil }
+        defer { pki.remove() }
+        return FileManager.default.contents(atPath: pki.leafCertificatePath).map { Array($0) }
+    }()
+
     /// Needed to build providers; no provider made with it is ever asked for credentials.
-    let transport: HTTPTransport?
+    static let transport: HTTPTransport? = try? HTTPTransport()
+
     /// Fixed paths the `ini` target rewrites each run (the shared-file loader reads files only).
-    let iniFiles: INIFiles?
+    static let iniFiles = INIFiles()
+
     /// The emulator's STS and control plane, in memory, with one generated admin key.
-    let emulator: EmulatorParts?
-    /// `rolekit serve`'s request handling, in IMDSv2 and container mode, with fixed credentials.
-    let endpointServers: [CredentialEndpointServer]
+    static let emulator = EmulatorParts()
 
     /// The environment the `ini` target resolves profiles in (never the process's).
     static let environment: [String: String] = [
@@ -33,27 +36,15 @@ final class Fixtures: Sendable {
     /// The token the container-mode endpoint expects.
     static let containerToken = "fuzz-token"
 
-    private init() {
-        certificatePEM = Self.makeCertificate()
-        transport = try? HTTPTransport()
-        iniFiles = INIFiles()
-        emulator = EmulatorParts()
-        endpointServers = Self.makeEndpointServers()
-    }
-
-    private static func makeCertificate() -> [UInt8]? {
-        guard let pki = try? ThrowawayPKI.make(leafKeyType: .p256, commonName: "rolekit-fuzz") else { return nil }
-        defer { pki.remove() }
-        return FileManager.default.contents(atPath: pki.leafCertificatePath).map { Array($0) }
-    }
-
-    private static func makeEndpointServers() -> [CredentialEndpointServer] {
+    /// `rolekit serve`'s request handling, in IMDSv2 and container mode, with fixed credentials
+    /// (the servers are never started, so they listen nowhere).
+    static let endpointServers: [CredentialEndpointServer] = {
         let credentials = Credentials(
             accessKeyId: "FUZZEXAMPLEACCESSKEY", secretAccessKey: "fuzz-example-secret", sessionToken: "fuzz-session-token",
             expiration: Date().addingTimeInterval(10 * 365 * 86_400)
         )
         let served = ServedCredentials(provider: StaticCredentialProvider(credentials))
-        // The first fetch is async; wait for it here, once.
+        // The first fetch is async; libFuzzer calls targets on the main thread, so wait here, once.
         let done = DispatchSemaphore(value: 0)
         Task {
             try? await served.start()
@@ -64,7 +55,7 @@ final class Fixtures: Sendable {
             CredentialEndpointServer(configuration: .init(port: 0, hopLimit: nil, mode: .instanceMetadata(roleName: "fuzz-role"), maximumTokens: 16), credentials: served),
             CredentialEndpointServer(configuration: .init(port: 0, hopLimit: nil, mode: .container(token: { Fixtures.containerToken })), credentials: served),
         ]
-    }
+    }()
 }
 
 /// Two files in a private temporary folder of this process, rewritten for each input.

@@ -34,7 +34,7 @@ public enum FuzzTargets {
     /// The key is decoded (and decrypted with ``passphrase``) before it is matched to the
     /// certificate, so the mismatch at the end costs nothing.
     public static func privateKey(_ bytes: [UInt8]) {
-        guard let certificate = Fixtures.shared.certificatePEM else { return }
+        guard let certificate = Fixtures.certificatePEM else { return }
         _ = try? SigningIdentity.load(certificateBytes: certificate, privateKeyBytes: bytes, passphrase: .value(Passphrase(passphrase)))
     }
 
@@ -44,7 +44,7 @@ public enum FuzzTargets {
         if let identity = try? SigningIdentity.load(certificateBytes: bytes) {
             _ = try? identity.signer(region: "us-east-1")
         }
-        if let leaf = Fixtures.shared.certificatePEM {
+        if let leaf = Fixtures.certificatePEM {
             _ = try? SigningIdentity.load(certificateBytes: leaf, intermediatesBytes: bytes)
         }
     }
@@ -63,7 +63,7 @@ public enum FuzzTargets {
         let (configBytes, credentialsBytes) = splitAtNUL(bytes)
         _ = try? INIFile.parse(String(decoding: configBytes, as: UTF8.self), path: "config")
         _ = try? INIFile.parse(String(decoding: credentialsBytes, as: UTF8.self), path: "credentials")
-        guard let files = Fixtures.shared.iniFiles, let transport = Fixtures.shared.transport,
+        guard let files = Fixtures.iniFiles, let transport = Fixtures.transport,
             files.write(config: configBytes, credentials: credentialsBytes)
         else { return }
         let environment = Fixtures.environment
@@ -143,7 +143,7 @@ public enum FuzzTargets {
         let text = String(decoding: bytes, as: UTF8.self)
         _ = URIEncoding.decode(text)
         _ = CanonicalRequest.canonicalQuery(text)
-        guard let emulator = Fixtures.shared.emulator else { return }
+        guard let emulator = Fixtures.emulator else { return }
         let host = SigningRequest.Header("Host", "127.0.0.1")
         let form = SigningRequest(method: "POST", path: "/", headers: [host, .init("Content-Type", "application/x-www-form-urlencoded")], body: bytes)
         if STSEmulator.isSTSRequest(form) { _ = emulator.sts.handle(form) }
@@ -162,7 +162,7 @@ public enum FuzzTargets {
             _ = credentials.description
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        if let transport = Fixtures.shared.transport {
+        if let transport = Fixtures.transport {
             for name in ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
                 _ = try? ContainerCredentialProvider(transport: transport, environment: { $0 == name ? text : nil })
             }
@@ -171,7 +171,7 @@ public enum FuzzTargets {
             }
         }
         let request = metadataRequest(text)
-        for server in Fixtures.shared.endpointServers {
+        for server in Fixtures.endpointServers {
             _ = server.answer(method: request.method, uri: request.uri, headers: request.headers)
         }
     }

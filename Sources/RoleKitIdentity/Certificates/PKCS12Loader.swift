@@ -20,15 +20,22 @@ enum PKCS12Loader {
         return type == OID.pkcs7Data
     }
 
-    enum KeyPresence { case present, absent, unknown }
+    /// What the unencrypted parts of a bundle show.
+    struct Visible: Equatable {
+        var keyBags = 0
+        var certificateBags = 0
+        /// Encrypted SafeContents (usually the certificates), whose bags cannot be seen.
+        var encryptedContents = 0
+    }
 
-    /// Whether the unencrypted SafeContents of the bundle hold a key bag (`keyBag` or
-    /// `pkcs8ShroudedKeyBag`). swift-nio-ssl stops the process (`fatalError`) on a bundle that
-    /// opens but has no key, so such a bundle must be refused before it gets there. `unknown`
-    /// when the structure is not DER this reader follows.
-    static func keyPresence(_ bytes: [UInt8]) -> KeyPresence {
+    /// The bags the unencrypted SafeContents of the bundle hold (`keyBag` or
+    /// `pkcs8ShroudedKeyBag`, `certBag`); `nil` when the structure is not DER this reader
+    /// follows. swift-nio-ssl stops the process (`fatalError`) on a bundle that opens but has no
+    /// key or no certificate, so such bundles are refused before they get there.
+    static func visibleBags(_ bytes: [UInt8]) -> Visible? {
         let keyBag: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 12, 10, 1, 1]
         let shroudedKeyBag: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 12, 10, 1, 2]
+        let certBag: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 12, 10, 1, 3]
         func dataContent(_ contentInfo: ASN1Node) -> [UInt8]? {
             guard var info = try? ASN1Reader(contentInfo), let type = try? info.oid(), type == OID.pkcs7Data,
                 let wrapper = try? info.next(), wrapper.identifier == ASN1Reader.contextTag(0),
@@ -39,22 +46,32 @@ enum PKCS12Loader {
         guard var pfx = try? ASN1Reader(der: bytes), (try? pfx.integer()) == 3, let authSafe = try? pfx.next(),
             let authSafeBytes = dataContent(authSafe), let safes = try? DER.parse(authSafeBytes),
             case .constructed(let contentInfos) = safes.content
-        else { return .unknown }
+        else { return nil }
+        var visible = Visible()
         for contentInfo in contentInfos {
-            guard let contents = dataContent(contentInfo) else { continue }  // encrypted: certificates, usually
-            guard let bags = try? DER.parse(contents), case .constructed(let bagNodes) = bags.content else { return .unknown }
+            guard let contents = dataContent(contentInfo) else {
+                visible.encryptedContents += 1
+                continue
+            }
+            guard let bags = try? DER.parse(contents), case .constructed(let bagNodes) = bags.content else { return nil }
             for bag in bagNodes {
-                guard var reader = try? ASN1Reader(bag), let bagId = try? reader.oid() else { return .unknown }
-                if bagId == keyBag || bagId == shroudedKeyBag { return .present }
+                guard var reader = try? ASN1Reader(bag), let bagId = try? reader.oid() else { return nil }
+                if bagId == keyBag || bagId == shroudedKeyBag { visible.keyBags += 1 }
+                if bagId == certBag { visible.certificateBags += 1 }
             }
         }
-        return .absent
+        return visible
     }
 
     /// Opens the bundle; tries no password first, then `passphrase` when the bundle needs one.
     static func load(_ bytes: [UInt8], passphrase: () throws(IdentityError) -> Passphrase?) throws(IdentityError) -> Contents {
-        if keyPresence(bytes) == .absent {
-            throw IdentityError(.pkcs12WithoutKey, "the PKCS#12 file holds no private key (only certificates); export it with the key, or give the key with --private-key")
+        if let visible = visibleBags(bytes) {
+            if visible.keyBags == 0 {
+                throw IdentityError(.pkcs12WithoutKey, "the PKCS#12 file holds no private key (only certificates); export it with the key, or give the key with --private-key")
+            }
+            if visible.certificateBags == 0 && visible.encryptedContents == 0 {
+                throw IdentityError(.noCertificate, "the PKCS#12 file holds a private key but no certificate; export it with its certificate (openssl pkcs12 -export -inkey KEY -in CERT)")
+            }
         }
         let bundle: NIOSSLPKCS12Bundle
         switch attempt(bytes, password: nil) {

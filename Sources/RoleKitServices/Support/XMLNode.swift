@@ -32,10 +32,19 @@ public struct XMLNode: Sendable, Hashable {
     public static let maximumDepth = 32
     public static let maximumNodes = 10_000
 
-    /// Parses `bytes`; `nil` when they are not well-formed XML, use a DTD, or exceed
+    /// Parses `bytes`; `nil` when they are not well-formed UTF-8 XML, use a DTD, or exceed
     /// ``maximumBytes``, ``maximumDepth`` or ``maximumNodes``.
     public static func parse(_ bytes: [UInt8]) -> XMLNode? {
         guard bytes.count <= maximumBytes else { return nil }
+        // AWS answers are UTF-8. Anything else is refused before Foundation's parser, which
+        // stops the process on an element name that is not valid UTF-8 (found by fuzzing:
+        // Tests/Fixtures/fuzz-regressions/sts-xml). A declaration naming another encoding
+        // would make libxml2 re-decode the bytes, so it is refused too.
+        guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        if let declarationEnd = bytes.firstIndex(of: UInt8(ascii: ">")), bytes.starts(with: Array("<?xml".utf8)) {
+            let declaration = String(decoding: bytes[..<declarationEnd], as: UTF8.self).lowercased()
+            if declaration.contains("encoding"), !(declaration.contains("\"utf-8\"") || declaration.contains("'utf-8'")) { return nil }
+        }
         // No DTDs (and so no entity expansion) in an AWS answer.
         if PEMLikeSearch.contains(Array("<!DOCTYPE".utf8), in: bytes) || PEMLikeSearch.contains(Array("<!ENTITY".utf8), in: bytes) { return nil }
         let parser = XMLParser(data: Data(bytes))
