@@ -111,6 +111,15 @@ struct RolesAnywhereEndToEndTests {
             #expect(error?.code == rejection.expected, "\(error.map(String.init(describing:)) ?? "")")
             #expect(error?.status.map { $0 >= 400 && $0 < 500 } == true)
             #expect(fixture.emulator.issuedSessions.isEmpty)
+            // A certificate that does not chain to the anchor leaves no subject behind (anyone
+            // can sign with a self-made certificate); one that chains is recorded even when
+            // refused later (a disabled profile, a role not in it).
+            let subjects = try fixture.emulator.store.all(.subject)
+            if rejection.name == "revoked leaf" {
+                #expect(subjects.count == 1, "a revoked leaf chains: its failure is recorded")
+            } else if rejection.expected == .untrustedCertificate || rejection.expected == .invalidSignature {
+                #expect(subjects.isEmpty, "\(rejection.name): \(subjects.count) subjects recorded")
+            }
         }
     }
 

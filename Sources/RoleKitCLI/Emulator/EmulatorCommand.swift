@@ -6,6 +6,13 @@ import RoleKitEmulator
 import RoleKitEndpoints
 import RoleKitIdentity
 import RoleKitTransport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `rolekit emulator`: a local Roles Anywhere `CreateSession` service.
 struct EmulatorCommand: AsyncParsableCommand {
@@ -129,11 +136,28 @@ struct EmulatorCommand: AsyncParsableCommand {
         return EmulatorConfiguration(accountId: accountId, region: region, trustAnchors: anchors, profiles: profiles, crls: crls, adminKeys: [try givenAdminKey ?? adminKey()])
     }
 
+    /// Removes `rolekit-emulator-PID-*` folders of this user whose process is gone.
+    static func sweepAbandonedTemporaries() {
+        let base = FileManager.default.temporaryDirectory.path
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: base) else { return }
+        for name in names where name.hasPrefix("rolekit-emulator-") {
+            let parts = name.dropFirst("rolekit-emulator-".count).split(separator: "-", maxSplits: 1)
+            guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, pid != getpid() else { continue }
+            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = base + "/" + name
+            guard let status = SafeFile.linkStatus(path), status.ownedByUser else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
     func run() async throws {
         try await StandardError.failingWithOneLine {
             let directory = dataDirectory.map { SecureFileReader.expandTilde($0) }
             // A generated admin key lives next to the state, or in a private temporary folder.
-            let temporary = directory == nil ? FileManager.default.temporaryDirectory.path + "/rolekit-emulator-\(UUID().uuidString.lowercased())" : nil
+            // The folder's name carries this process's id: one left by an emulator that crashed or
+            // was killed (no defer runs then) is removed by the next start.
+            if directory == nil { Self.sweepAbandonedTemporaries() }
+            let temporary = directory == nil ? FileManager.default.temporaryDirectory.path + "/rolekit-emulator-\(getpid())-\(UUID().uuidString.lowercased())" : nil
             defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
             let adminFile = (directory ?? temporary!) + "/admin-credentials"
             var generated = false

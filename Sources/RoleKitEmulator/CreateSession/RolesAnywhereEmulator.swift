@@ -104,7 +104,25 @@ public final class RolesAnywhereEmulator: Sendable {
     public func issuedSession(accessKeyId: String) -> IssuedSession? { issued.withLock { $0[accessKeyId] } }
 
     /// Records a session issued elsewhere (the emulator's STS `AssumeRole`).
-    func record(_ session: IssuedSession) { issued.withLock { $0[session.accessKeyId] = session } }
+    ///
+    /// Expired sessions are pruned as new ones arrive, and at most ``maximumLiveSessions`` are
+    /// kept (the earliest-expiring go first), so a client calling in a loop cannot grow the
+    /// emulator's memory without bound.
+    func record(_ session: IssuedSession) {
+        let now = self.now()
+        issued.withLock { sessions in
+            if sessions.count >= Self.maximumLiveSessions / 2 {
+                sessions = sessions.filter { $0.value.expiration > now }
+            }
+            while sessions.count >= Self.maximumLiveSessions, let first = sessions.min(by: { $0.value.expiration < $1.value.expiration }) {
+                sessions[first.key] = nil
+            }
+            sessions[session.accessKeyId] = session
+        }
+    }
+
+    /// The most issued sessions kept in memory.
+    public static let maximumLiveSessions = 10_000
 
     static func certificates(pem: String) -> [Certificate] {
         ((try? PEMDocument.parseMultiple(pemString: pem)) ?? []).filter { $0.discriminator == "CERTIFICATE" }.compactMap { try? Certificate(derEncoded: $0.derBytes) }
@@ -198,11 +216,14 @@ public final class RolesAnywhereEmulator: Sendable {
             throw EmulatorError.notFound("Profile \(parameters.profileArn) not found")
         }
         let profile = try decodeStored(RolesAnywhere.ProfileDetail.self, profileEntry)
-        // From here on the caller is authenticated: outcomes are recorded on its subject.
+        // Outcomes are recorded on the caller's subject only once its certificate chains to the
+        // trust anchor: anyone can sign with a self-made certificate, and those must not fill
+        // the subjects table.
+        var chained = false
         do {
-            try await authorize(leaf: leaf, intermediates: intermediates, anchor: anchor, anchorArn: anchorEntry.arn, profile: profile, parameters: parameters, now: now)
+            try await authorize(leaf: leaf, intermediates: intermediates, anchor: anchor, anchorArn: anchorEntry.arn, profile: profile, parameters: parameters, now: now, chained: &chained)
         } catch {
-            try? recordSubject(leaf: leaf, failed: true, instanceProperties: parameters.instanceProperties, now: now)
+            if chained { try? recordSubject(leaf: leaf, failed: true, instanceProperties: parameters.instanceProperties, now: now) }
             throw error
         }
         try? recordSubject(leaf: leaf, failed: false, instanceProperties: parameters.instanceProperties, now: now)
@@ -243,7 +264,7 @@ public final class RolesAnywhereEmulator: Sendable {
     /// Trust (enabled anchor, validity, chain, revocation), then the profile's rules.
     private func authorize(
         leaf: Certificate, intermediates: [Certificate], anchor: RolesAnywhere.TrustAnchorDetail, anchorArn: String,
-        profile: RolesAnywhere.ProfileDetail, parameters: CreateSessionParameters, now: Date
+        profile: RolesAnywhere.ProfileDetail, parameters: CreateSessionParameters, now: Date, chained: inout Bool
     ) async throws(EmulatorError) {
         // 6. Trust: enabled anchor, validity, chain, revocation.
         guard anchor.enabled == true, case .x509CertificateData(let pem)? = anchor.source?.sourceData else { throw EmulatorError.untrusted }
@@ -256,6 +277,7 @@ public final class RolesAnywhereEmulator: Sendable {
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
         guard case .validCertificate(let chain) = result else { throw EmulatorError.untrusted }
+        chained = true
         var crls: [CertificateRevocationList] = []
         for entry in try store.find(.crl, lookup: anchorArn) {
             let detail = try decodeStored(RolesAnywhere.CrlDetail.self, entry)

@@ -61,7 +61,7 @@ public struct STSEmulator: Sendable {
         if admins[keyId] != nil {
             return Caller(arn: "arn:aws:iam::\(configuration.accountId):user/\(keyId)", userId: "AIDA\(keyId.suffix(17))", account: configuration.accountId)
         }
-        guard let session = rolesAnywhere.issuedSession(accessKeyId: keyId), request.firstHeader(named: "x-amz-security-token") == session.sessionToken else {
+        guard let session = rolesAnywhere.issuedSession(accessKeyId: keyId), ConstantTime.equals(request.firstHeader(named: "x-amz-security-token") ?? "", session.sessionToken) else {
             throw EmulatorError(status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid.")
         }
         let parts = session.roleArn.split(separator: ":", omittingEmptySubsequences: false)

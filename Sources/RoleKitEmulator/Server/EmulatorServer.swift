@@ -81,7 +81,7 @@ public final class EmulatorServer: Sendable {
     /// Serves until cancelled or until SIGINT/SIGTERM; `onListening` gets the bound port.
     public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let application = try makeApplication { port in if let port { onListening(port) } }
-        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint, .sighup], logger: logger))
         try await group.run()
     }
 
