@@ -64,10 +64,15 @@ public enum Subprocess {
         stdin: [UInt8] = [],
         currentDirectory: String? = nil
     ) async throws -> Result {
+        // A thread of its own, not a dispatch worker: twenty children waited for at once would
+        // otherwise take up libdispatch's worker threads, which Swift concurrency's global
+        // executor shares on Linux, and stall the in-process servers the children talk to.
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            let thread = Thread {
                 continuation.resume(with: Swift.Result { try run(arguments, environment: environment, stdin: stdin, currentDirectory: currentDirectory) })
             }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
     }
 

@@ -130,6 +130,34 @@ struct CredentialProcessCLITests {
         }
     }
 
+    /// Twenty AWS CLI commands starting at once on a cold cache: the per-entry lock makes one
+    /// of them call CreateSession, the others read what it cached.
+    @Test func concurrentColdCacheRunsMakeOneCreateSession() async throws {
+        try await withEmulator { emulator, endpoint in
+            let directory = NSTemporaryDirectory() + "rolekit-cache-race-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let args = arguments(endpoint: endpoint, extra: ["--cache", "--cache-dir", directory, "--debug"])
+            let results = try await withThrowingTaskGroup(of: Subprocess.Result.self) { group in
+                for _ in 0..<20 { group.addTask { try await Subprocess.rolekitAsync(args) } }
+                var all: [Subprocess.Result] = []
+                for try await result in group { all.append(result) }
+                return all
+            }
+            #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+            #expect(Set(results.map(\.stdout)).count == 1, "every run printed the same credentials")
+            // Counted per process from --debug: exactly one sent CreateSession; the other 19 read
+            // its entry. (The emulator's own count can be higher when that one process retried
+            // an attempt that timed out on a loaded machine.)
+            let marker = "[RoleKitTransport] request"
+            var fetchers: [Subprocess.Result] = []
+            for result in results where result.stderr.range(of: marker) != nil { fetchers.append(result) }
+            #expect(fetchers.count == 1, "\(fetchers.count) processes called CreateSession: \(results.map { $0.stderr.range(of: marker) != nil })")
+            #expect(results.filter { $0.stderr.contains("using credentials another process cached") }.count == 19)
+            let attempts = fetchers.first.map { $0.stderr.components(separatedBy: "[RoleKitTransport] request").count - 1 } ?? 0
+            #expect(emulator.issuedSessions.count >= 1 && emulator.issuedSessions.count <= attempts)
+        }
+    }
+
     @Test func cacheReusesCredentialsFromA0600File() async throws {
         try await withEmulator { emulator, endpoint in
             let directory = NSTemporaryDirectory() + "rolekit-cache-\(UUID().uuidString)/nested"
