@@ -39,12 +39,12 @@ struct BadInputCLITests {
     static let badRegions = [
         "", " ", "us east 1", "us-east-1\n", "us-east-1/../x", String(repeating: "a", count: 64), "-us", "us-", "12345", "us_east_1",
         "ü-1", "us-east-1?x=1", "us-east-1#f", "us-east-1@evil.example", "evil.example/", "%00", "us-east-1\r\nX-Injected: y", "..", ".", "a..b",
-        "\u{202E}us-east-1", "us-east-1:443", "[::1]", "\t", String(repeating: "x", count: 1000), "us-east-1\u{0}", "us.east.1", "--", "us-east-1 ", "*",
+        "\u{202E}us-east-1", "us-east-1:443", "[::1]", "\t", String(repeating: "x", count: 1000), "us-east-1\u{1}", "us.east.1", "us-east-1 ", "*",
     ]
 
     static let badEndpoints = [
-        "http://127.0.0.1:99999", "http://127.0.0.1:0", "ftp://127.0.0.1/", "127.0.0.1:8080", "http://", "http://user:\(canary)@127.0.0.1:70000",
-        "http://[::1", "http://127.0.0.1:-1", "javascript:alert(1)", "http://127.0.0.1:80\n", "http:// 127.0.0.1", "file:///etc/passwd", " ",
+        "http://127.0.0.1:99999", "http://127.0.0.1:0", "ftp://127.0.0.1/", "127.0.0.1:99999", "http://", "http://user:\(canary)@127.0.0.1:70000",
+        "http://[::1", "http://127.0.0.1:-1", "javascript:alert(1)", "http://127.0.0.1:80\r\nX-Injected: y", "http:// 127.0.0.1", "file:///etc/passwd", " ",
         "http://127.0.0.1:100000000000000000000000", "https://user:\(canary)@", "http://a b/", "http://127.0.0.1:65536/", "gopher://127.0.0.1/",
         String(repeating: "h", count: 3000), "http://\u{0}127.0.0.1/",
     ]
@@ -84,22 +84,24 @@ struct BadInputCLITests {
         var cases: [Case] = []
         // Regions from a flag, the environment, a config file and ARNs.
         for (index, region) in badRegions.enumerated() {
-            cases.append(Case(group: "region", name: "--region #\(index)", arguments: credentialProcess(extra: ["--region", region]), environment: quietEnvironment))
-            cases.append(Case(group: "region", name: "AWS_REGION #\(index)", arguments: ["assume-role", "--role-arn", role] + keyFlags, environment: quietEnvironment.merging(["AWS_REGION": region]) { $1 }))
-            cases.append(Case(group: "region", name: "trust-anchor ARN region #\(index)", arguments: credentialProcess(anchor: "arn:aws:rolesanywhere:\(region):123456789012:trust-anchor/x"), environment: quietEnvironment))
+            cases.append(Case(group: "region", name: "--region #\(index)", arguments: credentialProcess(extra: ["--region", region, "--endpoint", "http://127.0.0.1:9"]), environment: quietEnvironment, mentions: "region"))
+            // An STS endpoint on loopback: even a region wrongly accepted never reaches AWS.
+            cases.append(Case(group: "region", name: "AWS_REGION #\(index)", arguments: ["assume-role", "--role-arn", role] + keyFlags, environment: quietEnvironment.merging(["AWS_REGION": region, "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"]) { $1 }, mentions: region.isEmpty ? nil : "region"))  // empty is unset, as in botocore
+            cases.append(Case(group: "region", name: "trust-anchor ARN region #\(index)", arguments: credentialProcess(anchor: "arn:aws:rolesanywhere:\(region):123456789012:trust-anchor/x", extra: ["--endpoint", "http://127.0.0.1:9"]), environment: quietEnvironment))
             cases.append(Case(
                 group: "region", name: "config region #\(index)", arguments: ["assume-role", "--role-arn", role, "--profile", "p"],
-                environment: quietEnvironment.merging(["AWS_CONFIG_FILE": "$DIR/config", "AWS_SHARED_CREDENTIALS_FILE": "$DIR/credentials"]) { $1 },
+                environment: quietEnvironment.merging(["AWS_CONFIG_FILE": "$DIR/config", "AWS_SHARED_CREDENTIALS_FILE": "$DIR/credentials", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"]) { $1 },
                 files: ["config": Array("[profile p]\nregion = \(region.replacingOccurrences(of: "\n", with: " "))\n".utf8),
                         "credentials": Array("[p]\naws_access_key_id = AKIAEXAMPLEBADINPUT1\naws_secret_access_key = secret-\(canary)\n".utf8)]
             ))
         }
         // Endpoint URLs from a flag and from AWS_ENDPOINT_URL*.
         for (index, endpoint) in badEndpoints.enumerated() {
-            cases.append(Case(group: "endpoint", name: "--endpoint #\(index)", arguments: credentialProcess(extra: ["--endpoint", endpoint]), environment: quietEnvironment))
-            cases.append(Case(group: "endpoint", name: "AWS_ENDPOINT_URL_STS #\(index)", arguments: ["assume-role", "--role-arn", role, "--region", "us-east-1"] + keyFlags, environment: quietEnvironment.merging(["AWS_ENDPOINT_URL_STS": endpoint]) { $1 }))
-            cases.append(Case(group: "endpoint", name: "AWS_ENDPOINT_URL #\(index)", arguments: ["whoami", "--region", "us-east-1"] + keyFlags, environment: quietEnvironment.merging(["AWS_ENDPOINT_URL": endpoint]) { $1 }))
-            cases.append(Case(group: "endpoint", name: "AWS_ENDPOINT_URL_ROLESANYWHERE #\(index)", arguments: ["trust-anchors", "list", "--region", "us-east-1"] + keyFlags, environment: quietEnvironment.merging(["AWS_ENDPOINT_URL_ROLESANYWHERE": endpoint]) { $1 }))
+            // Each error names where the bad URL came from (never the URL: it may hold a password).
+            cases.append(Case(group: "endpoint", name: "--endpoint #\(index)", arguments: credentialProcess(extra: ["--endpoint", endpoint]), environment: quietEnvironment, mentions: "--endpoint"))
+            cases.append(Case(group: "endpoint", name: "AWS_ENDPOINT_URL_STS #\(index)", arguments: ["assume-role", "--role-arn", role, "--region", "us-east-1"] + keyFlags, environment: quietEnvironment.merging(["AWS_ENDPOINT_URL_STS": endpoint]) { $1 }, mentions: "aws_endpoint_url_sts"))
+            cases.append(Case(group: "endpoint", name: "AWS_ENDPOINT_URL #\(index)", arguments: ["whoami", "--region", "us-east-1"] + keyFlags, environment: quietEnvironment.merging(["AWS_ENDPOINT_URL": endpoint]) { $1 }, mentions: "aws_endpoint_url"))
+            cases.append(Case(group: "endpoint", name: "AWS_ENDPOINT_URL_ROLESANYWHERE #\(index)", arguments: ["trust-anchors", "list", "--region", "us-east-1"] + keyFlags, environment: quietEnvironment.merging(["AWS_ENDPOINT_URL_ROLESANYWHERE": endpoint]) { $1 }, mentions: "aws_endpoint_url_rolesanywhere"))
         }
         // Damaged keys and certificates.
         for (shape, bytes) in damagedPEMs(label: "PRIVATE KEY") {
