@@ -115,6 +115,14 @@ struct BadInputCLITests {
         for (shape, bytes) in damagedPEMs(label: "ENCRYPTED PRIVATE KEY") {
             cases.append(Case(group: "key", name: "encrypted key: \(shape)", arguments: ["sign-string", "--certificate", pki.path("p256.pem"), "--private-key", "$DIR/key.pem", "--passphrase-env", "RK_PASS"], environment: ["RK_PASS": "pass-\(canary)"], files: ["key.pem": bytes]))
         }
+        // PKCS#12 bundles swift-nio-ssl would stop the process on (kept as fuzz regressions):
+        // certificates only, a key only, a key whose certificate is missing (plain and
+        // AES-encrypted with the passphrase "fuzz").
+        let regressions = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/Fixtures/fuzz-regressions/pkcs12").path
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: regressions)) ?? []).sorted() {
+            cases.append(Case(group: "pkcs12", name: name, arguments: ["sign-string", "--certificate", regressions + "/" + name, "--passphrase-env", "RK_PASS"], environment: ["RK_PASS": "fuzz"]))
+            cases.append(Case(group: "pkcs12", name: name + " as credential-process", arguments: credentialProcess(certificate: regressions + "/" + name, extra: ["--passphrase-env", "RK_PASS", "--endpoint", "http://127.0.0.1:9"]), environment: quietEnvironment.merging(["RK_PASS": "fuzz"]) { $1 }))
+        }
         // Wrong passphrases never echo.
         for key in ["p256.pbes2-sha256-aes256.key", "rsa2048.legacy-aes256.key", "p256.p12"] {
             let certificate = key.hasSuffix(".p12") ? pki.path(key) : pki.path(key.hasPrefix("rsa") ? "rsa2048.pem" : "p256.pem")

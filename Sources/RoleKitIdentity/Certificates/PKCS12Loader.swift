@@ -73,6 +73,12 @@ enum PKCS12Loader {
                 throw IdentityError(.noCertificate, "the PKCS#12 file holds a private key but no certificate; export it with its certificate (openssl pkcs12 -export -inkey KEY -in CERT)")
             }
         }
+        func refuseUnmatchedKey(_ password: Passphrase) throws(IdentityError) {
+            if keyHasCertificate(bytes, password: password) == false {
+                throw IdentityError(.noCertificate, "the PKCS#12 file holds a private key without its certificate; export it with the certificate of that key (openssl pkcs12 -export -inkey KEY -in CERT)")
+            }
+        }
+        try refuseUnmatchedKey(Passphrase(""))
         let bundle: NIOSSLPKCS12Bundle
         switch attempt(bytes, password: nil) {
         case .success(let opened):
@@ -82,6 +88,7 @@ enum PKCS12Loader {
             guard let password = try passphrase() else {
                 throw IdentityError(.passphraseRequired, "the PKCS#12 file is password-protected; pass the password with --pkcs8-password, --passphrase-env or --passphrase-file")
             }
+            try refuseUnmatchedKey(password)
             bundle = try attempt(bytes, password: password).get()
         }
         guard let leaf = bundle.certificateChain.first else {
