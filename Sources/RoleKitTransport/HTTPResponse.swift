@@ -1,3 +1,5 @@
+import RoleKitSigning
+
 /// A complete HTTP response.
 public struct HTTPResponse: Sendable {
     public var status: Int
@@ -25,8 +27,15 @@ public struct ServiceErrorInfo: Sendable, Hashable {
     public var code: String?
     public var message: String?
 
+    /// The most characters of a service's message kept (the rest is cut with `…`).
+    public static let maximumMessageLength = 500
+
+    /// Both come from the server, so both are made safe for messages here, once: control
+    /// characters replaced, the code cut to 128 characters and the message to
+    /// ``maximumMessageLength``. A lying endpoint can neither forge log lines nor flood a
+    /// terminal through an error.
     public init(code: String?, message: String?) {
-        self.code = code
-        self.message = message
+        self.code = code.map { SafeText.excerpt($0, limit: 128) }
+        self.message = message.map { SafeText.excerpt($0, limit: Self.maximumMessageLength) }
     }
 }

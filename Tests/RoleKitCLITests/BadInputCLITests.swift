@@ -257,6 +257,112 @@ struct BadInputCLITests {
         return Outcome(name: "\(testCase.group): \(testCase.name)", problems: problems)
     }
 
+    /// Crafted answers from an in-process server on loopback (a squatted port, a lying
+    /// `--endpoint`): each is a clean typed error, and nothing secret in them is printed.
+    struct Answer: Sendable {
+        var name: String
+        /// The command; `ENDPOINT` is replaced by the server's URL.
+        var arguments: [String]
+        var environment: [String: String] = [:]
+        var actions: [ScriptedHTTPServer.Action]
+    }
+
+    static func createSessionJSON(id: String = "ASIACRAFTEDANSWER001", secret: String = "s-\(canary)", token: String = "t-\(canary)", expiration: String = "\"2099-01-01T00:00:00Z\"") -> String {
+        #"{"credentialSet":[{"credentials":{"accessKeyId":"\#(id)","secretAccessKey":"\#(secret)","sessionToken":"\#(token)","expiration":\#(expiration)},"roleArn":"arn:aws:iam::123456789012:role/demo"}],"subjectArn":"x"}"#
+    }
+
+    static func stsXML(token: String = "t-\(canary)", expiration: String = "2099-01-01T00:00:00Z", id: String = "ASIACRAFTEDANSWER001") -> String {
+        "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>\(id)</AccessKeyId><SecretAccessKey>s-\(canary)</SecretAccessKey><SessionToken>\(token)</SessionToken><Expiration>\(expiration)</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>"
+    }
+
+    static let answers: [Answer] = {
+        let process = credentialProcess(extra: ["--endpoint", "ENDPOINT", "--read-timeout", "2", "--connect-timeout", "2"])
+        let assume = ["assume-role", "--role-arn", role, "--region", "us-east-1", "--endpoint", "ENDPOINT", "--read-timeout", "2"] + keyFlags
+        var answers: [Answer] = []
+        func ok(_ body: String) -> [ScriptedHTTPServer.Action] { [.respond(status: 201, headers: [("Content-Type", "application/json")], body: body)] }
+        let createSession: [(String, String)] = [
+            ("token with a newline", createSessionJSON(token: "t\\n[evil]\\ncredential_process = sh -c \(canary)")),
+            ("secret with CR", createSessionJSON(secret: "s\\r\(canary)")),
+            ("secret with NUL", createSessionJSON(secret: "s\\u0000\(canary)")),
+            ("lowercase key id", createSessionJSON(id: "asiacraftedanswer001")),
+            ("short key id", createSessionJSON(id: "ASIA")),
+            ("key id with a space", createSessionJSON(id: "ASIA CRAFTED ANSWER1")),
+            ("empty secret", createSessionJSON(secret: "")),
+            ("empty token", createSessionJSON(token: "")),
+            ("huge token", createSessionJSON(token: String(repeating: canary, count: 2000))),
+            ("expiration in the past", createSessionJSON(expiration: "\"2001-01-01T00:00:00Z\"")),
+            ("expiration year 99999", createSessionJSON(expiration: "\"99999-01-01T00:00:00Z\"")),
+            ("expiration 1e300", createSessionJSON(expiration: "1e300")),
+            ("expiration garbage", createSessionJSON(expiration: "\"\(canary)\"")),
+            ("no credentialSet", #"{"subjectArn":"x"}"#),
+            ("empty credentialSet", #"{"credentialSet":[]}"#),
+            ("not JSON", "<html>\(canary)</html>"),
+            ("truncated JSON", String(createSessionJSON().prefix(60))),
+            ("deeply nested JSON", String(repeating: "[", count: 100_000)),
+            ("over 4 MiB", "{\"credentialSet\":\"" + String(repeating: "A", count: 5 * 1024 * 1024) + "\"}"),
+        ]
+        for (name, body) in createSession { answers.append(Answer(name: "CreateSession: \(name)", arguments: process, actions: ok(body))) }
+        let hostile = String(repeating: "x", count: 1000) + canary
+        answers.append(Answer(name: "CreateSession: 403 with a long message", arguments: process, actions: [.respond(status: 403, body: #"{"message":"\#(hostile)"}"#)]))
+        answers.append(Answer(name: "CreateSession: 400 with escape sequences", arguments: process, actions: [.respond(status: 400, body: #"{"message":"\u001b[2J\u001b[31mfake rolekit: ok\n\#(hostile)"}"#)]))
+        answers.append(Answer(name: "CreateSession: skew answer with an absurd Date", arguments: process, actions: Array(repeating: .respond(status: 403, headers: [("Date", "Mon, 99 Jan 99999 99:99:99 GMT")], body: #"{"message":"Signature expired"}"#), count: 4)))
+        answers.append(Answer(name: "CreateSession: skew answer two hours away", arguments: process, actions: Array(repeating: .respond(status: 403, headers: [("Date", HTTPDateText.twoHoursAhead)], body: #"{"message":"Signature expired"}"#), count: 4)))
+        answers.append(Answer(name: "CreateSession: never answers", arguments: process, actions: [.delay(.seconds(20), then: .respond(status: 201, body: createSessionJSON()))]))
+        answers.append(Answer(name: "CreateSession: 500 every time", arguments: process, actions: Array(repeating: .respond(status: 500, body: hostile), count: 4)))
+        answers.append(Answer(name: "CreateSession: dropped connections", arguments: process, actions: Array(repeating: .dropConnection, count: 4)))
+        let sts: [(String, String)] = [
+            ("token with a newline", stsXML(token: "t\n[evil]\n\(canary)")),
+            ("lowercase key id", stsXML(id: "asiacraftedanswer001")),
+            ("expiration in the past", stsXML(expiration: "2001-01-01T00:00:00Z")),
+            ("expiration garbage", stsXML(expiration: canary)),
+            ("DTD entity expansion", "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"\(canary)\"><!ENTITY y \"&x;&x;&x;&x;&x;&x;&x;&x;\">]><AssumeRoleResponse>&y;</AssumeRoleResponse>"),
+            ("10,000 levels deep", String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000)),
+            ("other encoding declared", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + stsXML()),
+            ("not XML", "{\"\(canary)\": 1}"),
+        ]
+        for (name, body) in sts { answers.append(Answer(name: "STS: \(name)", arguments: assume, actions: [.respond(status: 200, headers: [("Content-Type", "text/xml")], body: body)])) }
+        answers.append(Answer(name: "STS: error with a long message", arguments: assume, actions: [.respond(status: 403, body: "<ErrorResponse><Error><Code>AccessDenied</Code><Message>\(hostile)</Message></Error></ErrorResponse>")]))
+        let container: [(String, String)] = [
+            ("token with a newline", #"{"AccessKeyId":"ASIACRAFTEDANSWER001","SecretAccessKey":"s-\#(canary)","Token":"t\n[evil]\n\#(canary)","Expiration":"2099-01-01T00:00:00Z"}"#),
+            ("expired", #"{"AccessKeyId":"ASIACRAFTEDANSWER001","SecretAccessKey":"s-\#(canary)","Token":"t-\#(canary)","Expiration":"2001-01-01T00:00:00Z"}"#),
+            ("lowercase key id", #"{"AccessKeyId":"asiacraftedanswer001","SecretAccessKey":"s-\#(canary)","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#),
+            ("not JSON", "\(canary)"),
+            ("Code not Success", #"{"Code":"\u001b[31m\#(hostile)","AccessKeyId":"ASIACRAFTEDANSWER001","SecretAccessKey":"s"}"#),
+        ]
+        for (name, body) in container {
+            answers.append(Answer(name: "container: \(name)", arguments: ["env"], environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "ENDPOINT/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-token-\(canary)"], actions: [.respond(status: 200, body: body)]))
+            answers.append(Answer(name: "IMDS: \(name)", arguments: ["env"], environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "ENDPOINT", "AWS_EC2_METADATA_DISABLED": "false"], actions: [.respond(status: 200, body: "imds-token-\(canary)"), .respond(status: 200, body: "role"), .respond(status: 200, body: body)]))
+        }
+        return answers
+    }()
+
+    @Test func craftedAnswersAreCleanTypedErrors() async throws {
+        var failed: [String] = []
+        for answer in Self.answers {
+            let server = ScriptedHTTPServer(answer.actions, fallback: .respond(status: 500, body: "script exhausted"))
+            let port = try await server.start()
+            let endpoint = "http://127.0.0.1:\(port)"
+            var environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/k", "AWS_EC2_METADATA_DISABLED": "true", "AWS_METADATA_SERVICE_TIMEOUT": "2"]
+            for (name, value) in answer.environment { environment[name] = value.replacingOccurrences(of: "ENDPOINT", with: endpoint) }
+            let arguments = answer.arguments.map { $0 == "ENDPOINT" ? endpoint : $0 } + (answer.arguments.first == "credential-process" ? ["--debug"] : [])
+            let started = ContinuousClock.now
+            let result = try await Subprocess.rolekitAsync(arguments, environment: environment)
+            await server.stop()
+            var problems: [String] = []
+            if result.signalled { problems.append("ended by signal \(result.status)") }
+            if result.status == 0 { problems.append("exited 0: \(result.stdoutText.prefix(200))") }
+            let errorLines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("rolekit:") && !$0.hasPrefix("rolekit: warning:") }
+            if errorLines.count != 1 { problems.append("\(errorLines.count) error lines") }
+            if result.stderr.contains(Self.canary) || result.stdoutText.contains(Self.canary) { problems.append("the canary secret was printed") }
+            if result.stderr.contains("\u{1B}") { problems.append("an escape sequence reached the terminal") }
+            // Bounded: the 2 s read timeout and three attempts, far from a hang.
+            if ContinuousClock.now - started > .seconds(60) { problems.append("took \(ContinuousClock.now - started)") }
+            if !problems.isEmpty { failed.append("\(answer.name): \(problems.joined(separator: "; "))") }
+        }
+        print("bad-input suite, crafted answers: \(Self.answers.count) cases, \(Self.answers.count - failed.count) clean, \(failed.count) not")
+        for failure in failed { Issue.record(Comment(rawValue: failure)) }
+    }
+
     @Test func everyBadInputIsACleanTypedError() async throws {
         let cases = Self.cases
         var outcomes: [Outcome] = []
@@ -271,8 +377,19 @@ struct BadInputCLITests {
         let failed = outcomes.filter { !$0.problems.isEmpty }
         var groups: [String: Int] = [:]
         for testCase in cases { groups[testCase.group, default: 0] += 1 }
-        print("bad-input suite: \(cases.count) cases, \(cases.count - failed.count) clean, \(failed.count) not; by group: \(groups.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        print("bad-input suite: \(cases.count) cases (and \(Self.answers.count) crafted answers in their own test, \(cases.count + Self.answers.count) in all), \(cases.count - failed.count) clean, \(failed.count) not; by group: \(groups.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
         for outcome in failed { Issue.record("\(outcome.name): \(outcome.problems.joined(separator: "; "))") }
         #expect(cases.count >= 400)
+    }
+}
+
+/// HTTP dates for crafted answers.
+enum HTTPDateText {
+    static var twoHoursAhead: String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: Date().addingTimeInterval(7200))
     }
 }

@@ -115,7 +115,12 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
             try identity.signer(region: region)
         }
         if let set = output.credentialSet.first, let credentials = set.credentials {
-            logger.debug("credentials", metadata: ["accessKeyId": "\(credentials.accessKeyId)", "expiration": "\(credentials.expiration)", "roleArn": "\(set.roleArn ?? "-")"])
+            // Server text, not yet validated: shown parsed or cut, never as sent.
+            logger.debug("credentials", metadata: [
+                "accessKeyId": "\(SafeText.excerpt(credentials.accessKeyId, limit: 32))",
+                "expiration": "\(ISO8601Timestamp.parse(credentials.expiration).map(ISO8601Timestamp.format) ?? "unreadable")",
+                "roleArn": "\(SafeText.excerpt(set.roleArn ?? "-", limit: 200))",
+            ])
         }
         return output
     }
