@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import RoleKitCredentials
 import RoleKitTransport
+import RoleKitSigning
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -129,7 +130,7 @@ extension StandardError {
         if let previousPath { setenv("PATH", previousPath, 1) }
         guard status == 0 else {
             for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, SIG_DFL) }
-            throw CredentialsError(.processFailed, "cannot run \(arguments[0]): \(String(cString: strerror(status)))")
+            throw CredentialsError(.processFailed, "cannot run \(SafeText.excerpt(arguments[0].split(separator: "/").last.map(String.init) ?? arguments[0], limit: 80)): \(String(cString: strerror(status)))")
         }
         execChildPID = pid
         if execPendingSignal != 0 { kill(pid, execPendingSignal) }
