@@ -143,12 +143,12 @@ public final class ServedCredentials: Sendable {
         }
     }
 
+    /// The one validation (``Credentials/validate(source:now:)``), whatever provider is served.
     static func check(_ credentials: Credentials, now: Date) throws {
-        guard !credentials.accessKeyId.isEmpty, !credentials.secretAccessKey.isEmpty else {
-            throw Unavailable(message: "the source returned empty credentials")
-        }
-        guard !credentials.isExpired(at: now) else {
-            throw Unavailable(message: "the source returned credentials that have already expired")
+        do {
+            try credentials.validate(source: "the credential source", now: now)
+        } catch {
+            throw Unavailable(message: error.message)
         }
     }
 }

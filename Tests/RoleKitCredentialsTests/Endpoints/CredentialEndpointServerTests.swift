@@ -165,7 +165,10 @@ struct CredentialEndpointServerTests {
         guard case .failure = served.current() else { Issue.record("served credentials before any fetch"); return }
         source.answer(Credentials(accessKeyId: "", secretAccessKey: "x"))
         await #expect(throws: ServedCredentials.Unavailable.self) { try await served.start() }
-        source.answer(Credentials(accessKeyId: "ASIA", secretAccessKey: "x", expiration: Date(timeIntervalSince1970: 1_999_999_000)))
+        source.answer(Credentials(accessKeyId: "ASIAEXPIREDSERVED001", secretAccessKey: "x", expiration: Date(timeIntervalSince1970: 1_999_999_000)))
+        await #expect(throws: ServedCredentials.Unavailable.self) { try await served.start() }
+        // Any provider's answer passes the one validation before it is served.
+        source.answer(Credentials(accessKeyId: "ASIAINJECTEDSERVE001", secretAccessKey: "x", sessionToken: "t\r\nX-Injected: y", expiration: Date(timeIntervalSince1970: 2_000_003_600)))
         await #expect(throws: ServedCredentials.Unavailable.self) { try await served.start() }
     }
 
