@@ -70,220 +70,28 @@ struct FuzzRegressionTests {
     }
 }
 
-/// The dispatch of `Fuzz/Sources/FuzzTargets`, repeated here (the test target cannot depend on
-/// the Fuzz package). Keep the two in step.
+/// The fuzz targets' own dispatch (`FuzzShared/` links `Fuzz/Sources/FuzzTargets` here).
 enum FuzzReplay {
-    static let passphrase = "fuzz"
-
     static func run(_ target: String, _ bytes: [UInt8]) {
-        switch target {
-        case "pem": pem(bytes)
-        case "private-key": privateKey(bytes)
-        case "certificate": certificate(bytes)
-        case "pkcs12": pkcs12(bytes)
-        case "ini": ini(bytes)
-        case "sts-xml": stsXML(bytes)
-        case "rolesanywhere-json": rolesAnywhereJSON(bytes)
-        case "timestamps": timestamps(bytes)
-        case "query": query(bytes)
-        case "metadata": metadata(bytes)
-        default: Issue.record("unknown fuzz target \(target)")
+        guard let entry = FuzzTargets.all.first(where: { $0.name == target }) else {
+            Issue.record("unknown fuzz target \(target)")
+            return
         }
+        entry.run(bytes)
     }
 
-    static func pem(_ bytes: [UInt8]) {
-        _ = try? PEMBlock.parse(bytes)
-    }
-
-    static func privateKey(_ bytes: [UInt8]) {
-        guard let certificate = Shared.certificatePEM else { return }
-        _ = try? SigningIdentity.load(certificateBytes: certificate, privateKeyBytes: bytes, passphrase: .value(Passphrase(passphrase)))
-    }
-
-    static func certificate(_ bytes: [UInt8]) {
-        if let identity = try? SigningIdentity.load(certificateBytes: bytes) {
-            _ = try? identity.signer(region: "us-east-1")
-        }
-        if let leaf = Shared.certificatePEM {
-            _ = try? SigningIdentity.load(certificateBytes: leaf, intermediatesBytes: bytes)
-        }
-    }
-
-    static func pkcs12(_ bytes: [UInt8]) {
-        if let identity = try? SigningIdentity.load(certificateBytes: bytes, passphrase: .value(Passphrase(passphrase))) {
-            _ = identity.serialNumber
-        }
-    }
-
-    static func ini(_ bytes: [UInt8]) {
-        let nul = bytes.firstIndex(of: 0)
-        let configBytes = nul.map { Array(bytes[..<$0]) } ?? bytes
-        let credentialsBytes = nul.map { Array(bytes[($0 + 1)...]) } ?? []
-        _ = try? INIFile.parse(String(decoding: configBytes, as: UTF8.self), path: "config")
-        _ = try? INIFile.parse(String(decoding: credentialsBytes, as: UTF8.self), path: "credentials")
-        guard let transport = Shared.transport,
-            FileManager.default.createFile(atPath: Shared.iniDirectory + "/config", contents: Data(configBytes)),
-            FileManager.default.createFile(atPath: Shared.iniDirectory + "/credentials", contents: Data(credentialsBytes))
-        else { return }
-        let environment = Shared.environment
-        guard let shared = try? SharedConfiguration.load(configPath: Shared.iniDirectory + "/config", credentialsPath: Shared.iniDirectory + "/credentials", environment: { environment[$0] }) else { return }
-        let resolver = ProfileCredentialResolver(configuration: shared, transport: transport, cache: nil, environment: { environment[$0] })
-        for name in shared.profiles.keys.sorted().prefix(64) {
-            _ = try? resolver.resolve(profile: name)
-            if let command = shared.profiles[name]?["credential_process"] { _ = ShellWords.split(command) }
-        }
-    }
-
-    static func stsXML(_ bytes: [UInt8]) {
-        _ = QueryXMLError.parse(HTTPResponse(status: 403, headers: [("Content-Type", "text/xml")], body: bytes))
-        guard let root = XMLNode.parse(bytes) else { return }
-        for name in ["AssumeRoleResult", "AssumeRoleWithWebIdentityResult", "GetSessionTokenResult"] {
-            guard let result = root[name] else { continue }
-            if let expiration = result["Credentials"]?.value("Expiration") { _ = ISO8601Timestamp.parse(expiration) }
-            _ = result.value("PackedPolicySize").flatMap { Int($0) }
-            _ = result["AssumedRoleUser"]?.value("Arn")
-        }
-        _ = root["GetCallerIdentityResult"]?.value("Arn")
-        _ = root["ResponseMetadata"]?.value("RequestId")
-    }
-
-    static func rolesAnywhereJSON(_ bytes: [UInt8]) {
-        let data = Data(bytes)
-        _ = RestJSONError.parse(HTTPResponse(status: 400, headers: [], body: bytes))
-        if let output = try? JSONDecoder().decode(CreateSessionOutput.self, from: data) {
-            for set in output.credentialSet {
-                if let credentials = set.credentials { _ = ISO8601Timestamp.parse(credentials.expiration) }
-            }
-            _ = try? JSONEncoder().encode(output)
-        }
-        for shape in controlPlaneShapes { roundTrip(shape, data) }
-    }
-
-    static let controlPlaneShapes: [any RolesAnywhereShape.Type] = [
-        RolesAnywhere.CrlDetailResponse.self, RolesAnywhere.ListCrlsResponse.self, RolesAnywhere.ListProfilesResponse.self,
-        RolesAnywhere.ListSubjectsResponse.self, RolesAnywhere.ListTagsForResourceResponse.self, RolesAnywhere.ListTrustAnchorsResponse.self,
-        RolesAnywhere.ProfileDetailResponse.self, RolesAnywhere.SubjectDetailResponse.self, RolesAnywhere.TrustAnchorDetailResponse.self,
-        RolesAnywhere.PutAttributeMappingResponse.self, RolesAnywhere.DeleteAttributeMappingResponse.self,
-        RolesAnywhere.PutNotificationSettingsResponse.self, RolesAnywhere.ResetNotificationSettingsResponse.self,
-        RolesAnywhere.TagResourceResponse.self, RolesAnywhere.UntagResourceResponse.self,
-        RolesAnywhere.CreateProfileRequest.self, RolesAnywhere.CreateTrustAnchorRequest.self, RolesAnywhere.ImportCrlRequest.self,
-        RolesAnywhere.UpdateProfileRequest.self, RolesAnywhere.UpdateTrustAnchorRequest.self, RolesAnywhere.UpdateCrlRequest.self,
-        RolesAnywhere.PutAttributeMappingRequest.self, RolesAnywhere.DeleteAttributeMappingRequest.self,
-        RolesAnywhere.PutNotificationSettingsRequest.self, RolesAnywhere.ResetNotificationSettingsRequest.self,
-        RolesAnywhere.TagResourceRequest.self, RolesAnywhere.UntagResourceRequest.self, RolesAnywhere.ListRequest.self,
-        RolesAnywhere.ListTagsForResourceRequest.self,
-    ]
-
-    private static func roundTrip<Shape: RolesAnywhereShape>(_ type: Shape.Type, _ data: Data) {
-        guard let value = try? JSONDecoder().decode(type, from: data) else { return }
-        _ = try? value.validate("fuzz")
-        _ = try? JSONEncoder().encode(value)
-    }
-
-    static func timestamps(_ bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        if let date = ISO8601Timestamp.parse(text) { _ = ISO8601Timestamp.format(date) }
-        if let serverDate = HTTPDate.parse(text) { _ = AmzDate(serverDate).timestamp }
-        if let stamp = AmzDate(timestamp: text) { _ = stamp.date }
-    }
-
-    static func query(_ bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        _ = URIEncoding.decode(text)
-        _ = CanonicalRequest.canonicalQuery(text)
-        guard let emulator = Shared.emulator else { return }
-        let host = SigningRequest.Header("Host", "127.0.0.1")
-        let form = SigningRequest(method: "POST", path: "/", headers: [host, .init("Content-Type", "application/x-www-form-urlencoded")], body: bytes)
-        if STSEmulator.isSTSRequest(form) { _ = emulator.sts.handle(form) }
-        _ = emulator.sts.handle(SigningRequest(method: "GET", path: "/", query: text, headers: [host]))
-        let list = emulator.signer.sign(SigningRequest(method: "GET", path: "/profiles", query: text, headers: [host]), at: Date())
-        _ = emulator.controlPlane.handle(list)
-    }
-
-    static func metadata(_ bytes: [UInt8]) {
-        if let credentials = try? Credentials(credentialProcessJSON: bytes) {
-            _ = credentials.description
-        }
-        let text = String(decoding: bytes, as: UTF8.self)
-        if let transport = Shared.transport {
-            for name in ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
-                _ = try? ContainerCredentialProvider(transport: transport, environment: { $0 == name ? text : nil })
-            }
-            for name in ["AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_METADATA_SERVICE_TIMEOUT", "AWS_METADATA_SERVICE_NUM_ATTEMPTS"] {
-                _ = InstanceMetadataCredentialProvider(transport: transport, environment: { $0 == name ? text : nil })
-            }
-        }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
-        let method = lines.isEmpty ? "" : lines.removeFirst()
-        let uri = lines.isEmpty ? "" : lines.removeFirst()
-        let headers = lines.compactMap { line -> (String, String)? in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), String(line[line.index(after: colon)...].drop { $0 == " " }))
-        }
-        for server in Shared.endpointServers {
-            _ = server.answer(method: method, uri: uri, headers: headers)
-        }
-    }
-
-    /// The first fetch of the served credentials (the fuzz target waits for it at start-up).
+    /// Builds what the targets share before the first input (the served credentials' first fetch).
+    /// On a thread of its own: `Fixtures` waits for that fetch with a semaphore.
     static func prepare() async {
-        try? await Shared.served.start()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                _ = Fixtures.endpointServers
+                continuation.resume()
+            }.start()
+        }
     }
 
     static func cleanUp() {
-        try? FileManager.default.removeItem(atPath: Shared.iniDirectory)
-    }
-
-    /// What the fuzz targets' `Fixtures` make once per process.
-    enum Shared {
-        static let certificatePEM: [UInt8]? = {
-            guard let pki = try? ThrowawayPKI.make(leafKeyType: .p256, commonName: "rolekit-fuzz") else { return nil }
-            defer { pki.remove() }
-            return FileManager.default.contents(atPath: pki.leafCertificatePath).map { Array($0) }
-        }()
-
-        static let transport: HTTPTransport? = try? HTTPTransport()
-
-        static let iniDirectory: String = {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rolekit-fuzz-replay-\(UUID().uuidString)").path
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            return directory
-        }()
-
-        static let environment: [String: String] = [
-            "HOME": NSTemporaryDirectory(),
-            "AWS_ACCESS_KEY_ID": "FUZZEXAMPLEACCESSKEY",
-            "AWS_SECRET_ACCESS_KEY": "fuzz-example-secret",
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/fuzz",
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "fuzz-token",
-        ]
-
-        struct Emulator: Sendable {
-            var sts: STSEmulator
-            var controlPlane: ControlPlaneEmulator
-            var signer: SigV4Signer
-        }
-
-        static let emulator: Emulator? = {
-            let admin = EmulatorConfiguration.AdminKey.generate()
-            let configuration = EmulatorConfiguration(adminKeys: [admin])
-            guard let rolesAnywhere = try? RolesAnywhereEmulator(configuration: configuration) else { return nil }
-            let signer = SigV4Signer(
-                credentials: SigningCredentials(accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey),
-                region: configuration.region, service: "rolesanywhere"
-            )
-            return Emulator(sts: STSEmulator(rolesAnywhere: rolesAnywhere), controlPlane: rolesAnywhere.controlPlane, signer: signer)
-        }()
-
-        /// The credentials `rolekit serve` hands out; started by ``FuzzReplay/prepare()``.
-        static let served = ServedCredentials(provider: StaticCredentialProvider(Credentials(
-            accessKeyId: "FUZZEXAMPLEACCESSKEY", secretAccessKey: "fuzz-example-secret", sessionToken: "fuzz-session-token",
-            expiration: Date().addingTimeInterval(10 * 365 * 86_400)
-        )))
-
-        static let endpointServers: [CredentialEndpointServer] = [
-            CredentialEndpointServer(configuration: .init(port: 0, hopLimit: nil, mode: .instanceMetadata(roleName: "fuzz-role"), maximumTokens: 16), credentials: served),
-            CredentialEndpointServer(configuration: .init(port: 0, hopLimit: nil, mode: .container(token: { "fuzz-token" })), credentials: served),
-        ]
+        Fixtures.cleanUp()
     }
 }

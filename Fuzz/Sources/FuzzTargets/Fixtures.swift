@@ -21,6 +21,11 @@ enum Fixtures {
     /// Fixed paths the `ini` target rewrites each run (the shared-file loader reads files only).
     static let iniFiles = INIFiles()
 
+    /// Removes what the targets wrote (the `ini` files' folder).
+    static func cleanUp() {
+        if let files = iniFiles { try? FileManager.default.removeItem(atPath: NSStringPathParent.of(files.config)) }
+    }
+
     /// The emulator's STS and control plane, in memory, with one generated admin key.
     static let emulator = EmulatorParts()
 
@@ -30,11 +35,11 @@ enum Fixtures {
         "AWS_ACCESS_KEY_ID": "FUZZEXAMPLEACCESSKEY",
         "AWS_SECRET_ACCESS_KEY": "fuzz-example-secret",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/fuzz",
-        "AWS_CONTAINER_AUTHORIZATION_TOKEN": "fuzz-token",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN": "fuzz-token-0123456789",
     ]
 
     /// The token the container-mode endpoint expects.
-    static let containerToken = "fuzz-token"
+    static let containerToken = "fuzz-token-0123456789"  // serve wants at least 16 characters
 
     /// `rolekit serve`'s request handling, in IMDSv2 and container mode, with fixed credentials
     /// (the servers are never started, so they listen nowhere).
@@ -92,5 +97,13 @@ struct EmulatorParts: Sendable {
             credentials: SigningCredentials(accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey),
             region: configuration.region, service: "rolesanywhere"
         )
+    }
+}
+
+/// The folder of a path.
+enum NSStringPathParent {
+    static func of(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
     }
 }

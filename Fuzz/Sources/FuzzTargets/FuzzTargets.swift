@@ -11,8 +11,9 @@ import RoleKitTransport
 /// the expected outcome and are ignored; crashes, hangs and runaway memory are what libFuzzer
 /// reports. No target does network I/O or starts a process.
 ///
-/// `Tests/RoleKitCredentialsTests/FuzzRegressionTests.swift` repeats this dispatch to replay
-/// the corpus and the saved regressions; keep the two in step.
+/// `Tests/RoleKitCredentialsTests/FuzzRegressionTests.swift` replays the corpus and the saved
+/// regressions through this same file (`Tests/RoleKitCredentialsTests/FuzzShared/` links it and
+/// `Fixtures.swift` into the test target), so the two cannot drift apart.
 public enum FuzzTargets {
     /// Every target, by the name scripts/fuzz and the corpus folders use.
     public static let all: [(name: String, run: @Sendable ([UInt8]) -> Void)] = [
