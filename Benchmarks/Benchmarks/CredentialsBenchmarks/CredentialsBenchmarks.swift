@@ -10,7 +10,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3))
 
     let fresh = RefreshingCredentialProvider {
-        Credentials(accessKeyId: "ASIABENCHMARK0000001", secretAccessKey: "secret", sessionToken: "token", expiration: Date().addingTimeInterval(3600))
+        Credentials(accessKeyId: "ASIABENCHMARKEXAMPLE", secretAccessKey: "secret", sessionToken: "token", expiration: Date().addingTimeInterval(3600))
     }
     // 100,000 sections (a generated config of a large organisation): linear since the section
     // check became a set lookup (it was quadratic: 23 s).
@@ -41,7 +41,7 @@ let benchmarks: @Sendable () -> Void = {
             let provider = RefreshingCredentialProvider {
                 let count = fetches.add(1, ordering: .relaxed).newValue
                 try await Task.sleep(for: .milliseconds(1))
-                return Credentials(accessKeyId: "ASIABENCHMARK" + String(format: "%07d", count), secretAccessKey: "s", sessionToken: "t", expiration: Date().addingTimeInterval(count == 1 ? -1 : 3600))
+                return Credentials(accessKeyId: "ASIAEXAMPLE" + String(format: "%09d", count), secretAccessKey: "s", sessionToken: "t", expiration: Date().addingTimeInterval(count == 1 ? -1 : 3600))
             }
             _ = try? await provider.refresh()
             try await withThrowingTaskGroup(of: Credentials.self) { group in

@@ -57,11 +57,11 @@ public enum FuzzTargets {
         }
     }
 
-    /// `~/.aws/config`, a NUL byte, then `~/.aws/credentials` (no NUL: config only): INI parsing,
+    /// `~/.aws/config`, a form feed, then `~/.aws/credentials` (no form feed: config only): INI parsing,
     /// the merged profiles, and resolving each profile to a provider. Providers are only built,
     /// never asked for credentials, so no `credential_process` runs and nothing is fetched.
     public static func ini(_ bytes: [UInt8]) {
-        let (configBytes, credentialsBytes) = splitAtNUL(bytes)
+        let (configBytes, credentialsBytes) = splitAtFormFeed(bytes)
         _ = try? INIFile.parse(String(decoding: configBytes, as: UTF8.self), path: "config")
         _ = try? INIFile.parse(String(decoding: credentialsBytes, as: UTF8.self), path: "credentials")
         guard let files = Fixtures.iniFiles, let transport = Fixtures.transport,
@@ -179,10 +179,11 @@ public enum FuzzTargets {
 
     // MARK: - Input formats
 
-    /// The bytes before the first NUL and after it (empty when there is none).
-    public static func splitAtNUL(_ bytes: [UInt8]) -> ([UInt8], [UInt8]) {
-        guard let nul = bytes.firstIndex(of: 0) else { return (bytes, []) }
-        return (Array(bytes[..<nul]), Array(bytes[(nul + 1)...]))
+    /// The bytes before the first form feed (0x0C) and after it (empty when there is none).
+    /// A text separator: seed files stay text to git and to grep.
+    public static func splitAtFormFeed(_ bytes: [UInt8]) -> ([UInt8], [UInt8]) {
+        guard let separator = bytes.firstIndex(of: 0x0C) else { return (bytes, []) }
+        return (Array(bytes[..<separator]), Array(bytes[(separator + 1)...]))
     }
 
     /// Line 1 the method, line 2 the URI, then `Name: value` headers.
