@@ -44,11 +44,14 @@ public final class ProcessCredentialProvider: CredentialProvider {
             }
         }
         do {
-            let credentials = try Credentials(credentialProcessJSON: output)
-            try credentials.validate(source: "credential_process \(program)", now: Date())
+            let source = "credential_process \(program)"
+            let credentials = try Credentials(credentialProcessJSON: output, source: source)
+            try credentials.validate(source: source, now: Date())
             return credentials
+        } catch let error as CredentialsError where error.code == .invalidCredentials || error.code == .expired {
+            throw error  // the message names the program already
         } catch let error as CredentialsError {
-            throw CredentialsError(error.code == .expired ? .expired : .processFailed, error.message.hasPrefix("credential_process") ? error.message : "credential_process \(program): \(error.message)")
+            throw CredentialsError(.processFailed, "credential_process \(program): \(error.message)")
         } catch DecodingError.dataCorrupted {
             throw CredentialsError(.processFailed, "credential_process \(program) printed output that is not JSON")
         } catch {

@@ -19,7 +19,8 @@ extension Credentials {
     ///
     /// The values pass ``validate(source:now:)`` (not the expiration, which callers check
     /// against their clock).
-    public init(credentialProcessJSON data: [UInt8]) throws {
+    /// - Parameter source: Names the output in messages (the program that printed it).
+    public init(credentialProcessJSON data: [UInt8], source: String = "the credential_process output") throws {
         guard data.count <= 1 << 20 else { throw CredentialsError(.malformed, "credential_process output is larger than 1 MiB") }
         struct Output: Decodable {
             var Version: Int
@@ -35,7 +36,7 @@ extension Credentials {
             guard let date = ISO8601Timestamp.parse(text) else { throw CredentialsError(.malformed, "credential_process output has an unreadable Expiration") }
             expiration = date
         }
-        try self.init(validating: output.AccessKeyId, secretAccessKey: output.SecretAccessKey, sessionToken: output.SessionToken, expiration: expiration, source: "the credential_process output")
+        try self.init(validating: output.AccessKeyId, secretAccessKey: output.SecretAccessKey, sessionToken: output.SessionToken, expiration: expiration, source: source)
     }
 }
 

@@ -20,49 +20,6 @@ enum PKCS12Loader {
         return type == OID.pkcs7Data
     }
 
-    /// What the unencrypted parts of a bundle show.
-    struct Visible: Equatable {
-        var keyBags = 0
-        var certificateBags = 0
-        /// Encrypted SafeContents (usually the certificates), whose bags cannot be seen.
-        var encryptedContents = 0
-    }
-
-    /// The bags the unencrypted SafeContents of the bundle hold (`keyBag` or
-    /// `pkcs8ShroudedKeyBag`, `certBag`); `nil` when the structure is not DER this reader
-    /// follows. swift-nio-ssl stops the process (`fatalError`) on a bundle that opens but has no
-    /// key or no certificate, so such bundles are refused before they get there.
-    static func visibleBags(_ bytes: [UInt8]) -> Visible? {
-        let keyBag: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 12, 10, 1, 1]
-        let shroudedKeyBag: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 12, 10, 1, 2]
-        let certBag: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 12, 10, 1, 3]
-        func dataContent(_ contentInfo: ASN1Node) -> [UInt8]? {
-            guard var info = try? ASN1Reader(contentInfo), let type = try? info.oid(), type == OID.pkcs7Data,
-                let wrapper = try? info.next(), wrapper.identifier == ASN1Reader.contextTag(0),
-                var inner = try? ASN1Reader(wrapper), let octets = try? inner.octets()
-            else { return nil }
-            return octets
-        }
-        guard var pfx = try? ASN1Reader(der: bytes), (try? pfx.integer()) == 3, let authSafe = try? pfx.next(),
-            let authSafeBytes = dataContent(authSafe), let safes = try? DER.parse(authSafeBytes),
-            case .constructed(let contentInfos) = safes.content
-        else { return nil }
-        var visible = Visible()
-        for contentInfo in contentInfos {
-            guard let contents = dataContent(contentInfo) else {
-                visible.encryptedContents += 1
-                continue
-            }
-            guard let bags = try? DER.parse(contents), case .constructed(let bagNodes) = bags.content else { return nil }
-            for bag in bagNodes {
-                guard var reader = try? ASN1Reader(bag), let bagId = try? reader.oid() else { return nil }
-                if bagId == keyBag || bagId == shroudedKeyBag { visible.keyBags += 1 }
-                if bagId == certBag { visible.certificateBags += 1 }
-            }
-        }
-        return visible
-    }
-
     /// Opens the bundle; tries no password first, then `passphrase` when the bundle needs one.
     static func load(_ bytes: [UInt8], passphrase: () throws(IdentityError) -> Passphrase?) throws(IdentityError) -> Contents {
         if let visible = visibleBags(bytes) {

@@ -14,9 +14,7 @@ public struct PEMBlock: Sendable, Hashable {
 
     /// Whether `bytes` look like PEM at all (contain a BEGIN line).
     static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
-        let marker = Array("-----BEGIN ".utf8)
-        guard bytes.count >= marker.count else { return false }
-        return (0...(bytes.count - marker.count)).contains { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }
+        bytes.firstRange(of: Array("-----BEGIN ".utf8)) != nil
     }
 
     /// The most blocks read from one file.
@@ -78,14 +76,8 @@ public struct PEMBlock: Sendable, Hashable {
 
     /// The first index of `needle` in `haystack` at or after `start`.
     static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>, from start: Int) -> Int? {
-        guard let first = needle.first, start <= haystack.endIndex else { return nil }
-        var index = start
-        let last = haystack.endIndex - needle.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
+        guard start >= haystack.startIndex, start <= haystack.endIndex else { return nil }
+        return haystack[start...].firstRange(of: needle)?.lowerBound
     }
 
     /// `label` when it has RFC 7468's shape: words of capital letters and digits separated by

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RoleKitSigning
 
 /// The input of IAM Roles Anywhere `CreateSession`.
 public struct CreateSessionInput: Sendable, Hashable {
@@ -39,6 +40,10 @@ public struct CreateSessionInput: Sendable, Hashable {
             try role.requireIAMRole(parameter: "--role-arn")
         } catch {
             throw RolesAnywhereError(.invalidInput, error.description)
+        }
+        // Regions are names before anything compares, prints or signs with them.
+        for (candidate, origin) in [(trustAnchor.region, "the trust anchor ARN"), (profile.region, "the profile ARN"), (region, "--region")] {
+            if let candidate, !RegionName.isValid(candidate) { throw RolesAnywhereError(.invalidInput, RegionName.problem(candidate, origin: origin)) }
         }
         guard trustAnchor.region == profile.region else {
             throw RolesAnywhereError(.invalidInput, "the trust anchor (\(trustAnchor.region)) and the profile (\(profile.region)) are in different regions; both must be in the region you call")

@@ -59,6 +59,8 @@ public struct RolesAnywhereControlPlane: Sendable {
         query: [(String, String)]
     ) async throws(RolesAnywhereError) -> Output {
         if let configurationProblem { throw configurationProblem }
+        // The signing region, whether or not the endpoint is explicit.
+        guard RegionName.isValid(region) else { throw RolesAnywhereError(.configuration, RegionName.problem(region, origin: "the Roles Anywhere region")) }
         if validatesInput { try input.validate(RolesAnywhereNaming.snakeCase(operation.name)) }
         let base: URL
         if let endpoint { base = endpoint } else { base = try RolesAnywhereClient.defaultEndpoint(region: region) }
