@@ -39,7 +39,7 @@ struct BadInputCLITests {
     static let badRegions = [
         "", " ", "us east 1", "us-east-1\n", "us-east-1/../x", String(repeating: "a", count: 64), "-us", "us-", "12345", "us_east_1",
         "ü-1", "us-east-1?x=1", "us-east-1#f", "us-east-1@evil.example", "evil.example/", "%00", "us-east-1\r\nX-Injected: y", "..", ".", "a..b",
-        "\u{202E}us-east-1", "us-east-1:443", "[::1]", "\t", String(repeating: "x", count: 1000), "us-east-1\u{1}", "us.east.1", "us-east-1 ", "*",
+        "\u{202E}us-east-1", "us-east-1:443", "[::1]", "\t", String(repeating: "x", count: 1000), "us-east-1\u{1}", "us.east.1", "us-east-1 ", "*", "\u{1B}[2Jus-east-1",
     ]
 
     static let badEndpoints = [
@@ -253,6 +253,8 @@ struct BadInputCLITests {
         if errorLines.count != 1 { problems.append("\(errorLines.count) error lines: \(result.stderr.prefix(300))") }
         if let mentions = testCase.mentions, !result.stderr.lowercased().contains(mentions) { problems.append("error does not mention \(mentions)") }
         if result.stderr.contains(canary) || result.stdoutText.contains(canary) { problems.append("the canary secret was printed") }
+        // Input never reaches the terminal as control characters (forged lines, escape codes).
+        if result.stderr.unicodeScalars.contains(where: { $0 == "\u{1B}" || $0 == "\r" }) { problems.append("a control character from the input reached standard error") }
         if digest(directory) != before { problems.append("files changed on disk") }
         return Outcome(name: "\(testCase.group): \(testCase.name)", problems: problems)
     }
