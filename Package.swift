@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Layers (data flows one way; a lower layer never imports a higher one):
+//   0. Support    RoleKitSupport   internal helpers (`package` access): JSON writer, hex, environment, EINTR-safe calls
 //   1. Signing    RoleKitSigning   SigV4 (HMAC) and SigV4-X509, no I/O
 //   2. Identity   RoleKitIdentity  certificates, chains and private keys into one SigningIdentity
 //   3. Transport  RoleKitTransport AsyncHTTPClient, timeouts, retries, clock-skew correction
@@ -9,7 +10,10 @@ import PackageDescription
 //   5. Credentials RoleKitCredentials  the value type, providers, refreshing, caches
 //   6. Front ends RoleKitEmulator  local Roles Anywhere service (Hummingbird)
 //                 RoleKitEndpoints local credential endpoints (IMDSv2, container) and the credentials-file updater
-//                 RoleKitCLI       the `rolekit` command line (executable: rolekit)
+//                 RoleKitArgumentParser  the option groups a tool embeds (AWSAuthOptions, …)
+//                 RoleKitCLI       the `rolekit` command line (its only client: the rolekit executable)
+// Test support: RoleKitTesting (product: manual clock, scripted HTTP server) and
+// RoleKitTestSupport (this checkout's harness: moto, Python references, PKI, emulator fixture).
 
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -27,9 +31,15 @@ let package = Package(
         .library(name: "RoleKitCredentials", targets: ["RoleKitCredentials"]),
         .library(name: "RoleKitEmulator", targets: ["RoleKitEmulator"]),
         .library(name: "RoleKitEndpoints", targets: ["RoleKitEndpoints"]),
-        .library(name: "RoleKitCLI", targets: ["RoleKitCLI"]),
+        .library(name: "RoleKitArgumentParser", targets: ["RoleKitArgumentParser"]),
         .library(name: "RoleKitTesting", targets: ["RoleKitTesting"]),
         .executable(name: "rolekit", targets: ["rolekit"]),
+    ],
+    // The emulator and the CLI need GRDB and Hummingbird; a client that depends on the library
+    // products with `traits: []` (Examples/EmbeddedAuth) resolves and builds neither.
+    traits: [
+        .trait(name: "Emulator", description: "The local emulator and the rolekit command line (GRDB, Hummingbird, service lifecycle)."),
+        .default(enabledTraits: ["Emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -46,9 +56,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
+        .target(name: "RoleKitSupport", swiftSettings: strictSettings),
         .target(
             name: "RoleKitSigning",
             dependencies: [
+                "RoleKitSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -59,6 +71,7 @@ let package = Package(
         .target(
             name: "RoleKitIdentity",
             dependencies: [
+                "RoleKitSupport",
                 "RoleKitSigning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -71,6 +84,7 @@ let package = Package(
         .target(
             name: "RoleKitTransport",
             dependencies: [
+                "RoleKitSupport",
                 "RoleKitSigning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -82,14 +96,14 @@ let package = Package(
         ),
         .target(
             name: "RoleKitServices",
-            dependencies: ["RoleKitSigning", "RoleKitTransport"],
+            dependencies: ["RoleKitSupport", "RoleKitSigning", "RoleKitTransport"],
             // Foundation (not only FoundationEssentials) for XMLParser: STS answers in XML.
             swiftSettings: strictSettings
         ),
         .target(
             name: "RoleKitCredentials",
             dependencies: [
-                "RoleKitSigning", "RoleKitIdentity", "RoleKitTransport", "RoleKitServices",
+                "RoleKitSupport", "RoleKitSigning", "RoleKitIdentity", "RoleKitTransport", "RoleKitServices",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,17 +112,19 @@ let package = Package(
         .target(
             name: "RoleKitEmulator",
             dependencies: [
+                "RoleKitSupport",
                 "RoleKitSigning",
+                "RoleKitTransport",
                 "RoleKitServices",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["Emulator"])),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Emulator"])),
+                .product(name: "HummingbirdCore", package: "hummingbird", condition: .when(traits: ["Emulator"])),
+                .product(name: "HummingbirdTLS", package: "hummingbird", condition: .when(traits: ["Emulator"])),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Emulator"])),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["Emulator"])),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle", condition: .when(traits: ["Emulator"])),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -120,6 +136,7 @@ let package = Package(
         .target(
             name: "RoleKitEndpoints",
             dependencies: [
+                "RoleKitSupport",
                 "RoleKitSigning",
                 "RoleKitIdentity",
                 "RoleKitCredentials",
@@ -132,10 +149,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "RoleKitArgumentParser",
+            dependencies: [
+                "RoleKitSupport",
+                "RoleKitIdentity",
+                "RoleKitTransport",
+                "RoleKitServices",
+                "RoleKitCredentials",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "RoleKitCLI",
             dependencies: [
+                "RoleKitSupport",
+                "RoleKitArgumentParser",
                 "RoleKitEndpoints",
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle", condition: .when(traits: ["Emulator"])),
                 "RoleKitSigning",
                 "RoleKitIdentity",
                 "RoleKitTransport",
@@ -162,10 +194,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Not a product: needs this checkout (scripts/reference, ../shared, .venv, the built rolekit).
+        .target(
+            name: "RoleKitTestSupport",
+            dependencies: [
+                "RoleKitSupport", "RoleKitTesting", "RoleKitTransport", "RoleKitServices", "RoleKitIdentity", "RoleKitCredentials", "RoleKitEmulator",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "Tests/RoleKitTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RoleKitSupportTests",
+            dependencies: ["RoleKitSupport", "RoleKitTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RoleKitSigningTests",
             dependencies: [
-                "RoleKitSigning", "RoleKitIdentity", "RoleKitTesting",
+                "RoleKitSigning", "RoleKitIdentity", "RoleKitTesting", "RoleKitTestSupport",
                 .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: strictSettings
@@ -173,15 +220,48 @@ let package = Package(
         .testTarget(
             name: "RoleKitIdentityTests",
             dependencies: [
-                "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting",
+                "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
                 .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RoleKitTransportTests",
+            dependencies: [
+                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RoleKitServicesTests",
+            dependencies: [
+                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RoleKitEndpointsTests",
+            dependencies: [
+                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                "RoleKitEndpoints",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RoleKitArgumentParserTests",
+            dependencies: [
+                "RoleKitArgumentParser", "RoleKitCredentials", "RoleKitTransport", "RoleKitTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "RoleKitCredentialsTests",
             dependencies: [
-                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting",
+                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
                 "RoleKitEndpoints",
                 .product(name: "X509", package: "swift-certificates"),
             ],
@@ -189,7 +269,16 @@ let package = Package(
         ),
         .testTarget(
             name: "RoleKitCLITests",
-            dependencies: ["rolekit", "RoleKitTesting", "RoleKitEmulator", "RoleKitCredentials", "RoleKitCLI"],
+            dependencies: ["rolekit", "RoleKitTesting", "RoleKitTestSupport", "RoleKitEmulator", "RoleKitCredentials", "RoleKitArgumentParser", "RoleKitCLI"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RoleKitEmulatorTests",
+            dependencies: [
+                "RoleKitEmulator", "RoleKitServices", "RoleKitTransport", "RoleKitSigning", "RoleKitTesting",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -56,7 +56,9 @@ extension RoleKitCommand {
             if error is CleanExit || error is ExitCode { exit(withError: error) }
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            let text = StandardError.oneLine(Self.message(for: error))
+            // ArgumentParser's own errors keep its wording; the library's get their flags added.
+            let message = Self.message(for: error)
+            let text = StandardError.oneLine(message == String(describing: error) ? CLIErrorAdvice.describe(error) : message)
             let isUsage = code == .validationFailure
             StandardError.line("rolekit: " + text + (isUsage && !text.contains("--help") ? " (see rolekit help)" : ""))
             exit(withError: ExitCode(code.rawValue))

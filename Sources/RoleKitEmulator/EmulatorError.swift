@@ -1,3 +1,5 @@
+import RoleKitSigning
+
 /// An error the emulator answers with, in the AWS rest-json shape, or a configuration problem.
 public struct EmulatorError: Error, Sendable, Hashable, CustomStringConvertible {
     /// HTTP status of the response.
@@ -21,4 +23,11 @@ public struct EmulatorError: Error, Sendable, Hashable, CustomStringConvertible 
 
     static let untrusted = accessDenied("Untrusted signing certificate")
     static let invalidSignature = accessDenied("Invalid signature")
+}
+
+extension EmulatorError {
+    /// `404 UnknownOperationException`: no operation has this method and path.
+    static func unknownOperation(_ request: SigningRequest) -> EmulatorError {
+        EmulatorError(status: 404, code: "UnknownOperationException", message: "The emulator does not implement \(request.method) \(request.path)")
+    }
 }

@@ -121,7 +121,7 @@ extension SigningIdentity {
                 }
                 guard let candidate = file.keys.first else {
                     if !file.certificates.isEmpty {
-                        throw IdentityError(.noPrivateKey, "this file holds a certificate, not a private key; check the order of --certificate and --private-key")
+                        throw IdentityError(.noPrivateKey, "this file holds a certificate, not a private key; check which file is the certificate and which the key")
                     }
                     if let other = file.otherBlocks.first {
                         throw IdentityError(.unexpectedPEMBlock, "PEM block \(other.index) is \(other.label), not a private key")
@@ -162,7 +162,7 @@ extension SigningIdentity {
         guard let key else {
             throw IdentityError(
                 .noPrivateKey,
-                "no private key: pass --private-key, or a certificate file that also holds the key (combined PEM or PKCS#12)",
+                "no private key: give the private key file, or a certificate file that also holds the key (combined PEM or PKCS#12)",
                 path: paths.certificate
             )
         }
@@ -175,7 +175,7 @@ extension SigningIdentity {
 
     private static func noCertificate(_ file: CredentialFile) -> IdentityError {
         if !file.keys.isEmpty {
-            return IdentityError(.noCertificate, "this file holds a private key but no certificate; pass the certificate with --certificate and this file with --private-key")
+            return IdentityError(.noCertificate, "this file holds a private key but no certificate; give the certificate file as the certificate and this file as the private key")
         }
         if let other = file.otherBlocks.first {
             return IdentityError(.unexpectedPEMBlock, "PEM block \(other.index) is \(other.label), not a CERTIFICATE")

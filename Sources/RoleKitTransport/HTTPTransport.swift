@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 public import RoleKitSigning
+import RoleKitSupport
 import Synchronization
 
 /// Sends signed AWS requests with AsyncHTTPClient: timeouts, retries in the AWS standard mode
@@ -300,10 +301,8 @@ public final class HTTPTransport: Sendable {
 
 /// Reads the process environment without Foundation's `ProcessInfo` (FoundationEssentials only).
 public enum ProcessEnvironment {
-    public static func value(_ name: String) -> String? {
-        guard let pointer = getenv(name) else { return nil }
-        return String(cString: pointer)
-    }
+    /// The process's variable `name` (prefer an injected ``AWSEnvironment``).
+    public static func value(_ name: String) -> String? { SystemEnvironment.value(name) }
 
     /// botocore's configured endpoint for a service: `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `STS`,
     /// `IAM`, `ROLESANYWHERE`), else `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
@@ -327,3 +326,19 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension HTTPTransport {
+    private static let sharedInstance = Mutex<HTTPTransport?>(nil)
+
+    /// One process-wide transport with the default configuration, made on first use and never
+    /// shut down (as AsyncHTTPClient's `HTTPClient.shared`): what
+    /// `DefaultCredentialChain()` uses when given no transport. Do not call ``shutdown()`` on it.
+    public static func shared() throws(TransportError) -> HTTPTransport {
+        try sharedInstance.withLock { (existing: inout HTTPTransport?) throws(TransportError) -> HTTPTransport in
+            if let existing { return existing }
+            let made = try HTTPTransport()
+            existing = made
+            return made
+        }
+    }
+}

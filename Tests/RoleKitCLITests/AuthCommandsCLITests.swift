@@ -1,5 +1,6 @@
 import Foundation
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// The auth options on every command that needs AWS credentials: whoami (with the source that

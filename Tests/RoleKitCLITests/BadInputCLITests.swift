@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// The table-driven bad-input suite: hostile files, environment, flags, ARNs and crafted HTTP

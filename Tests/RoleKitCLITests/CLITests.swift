@@ -1,5 +1,6 @@
 import Foundation
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// The `rolekit` binary, run as a user runs it.

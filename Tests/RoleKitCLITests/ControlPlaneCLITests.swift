@@ -1,5 +1,6 @@
 import Foundation
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// `rolekit trust-anchors|profiles|crls|subjects|tags` against `rolekit emulator --data-dir`,

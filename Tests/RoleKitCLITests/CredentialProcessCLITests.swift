@@ -1,6 +1,7 @@
 import Foundation
 import RoleKitEmulator
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// `rolekit credential-process`, `emulator` and `quickstart` run as users and SDKs run them,

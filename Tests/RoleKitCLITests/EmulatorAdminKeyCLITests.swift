@@ -1,5 +1,6 @@
 import Foundation
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// The emulator's generated admin key lives in a private temporary folder that is removed on

@@ -1,5 +1,6 @@
 import Foundation
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// `rolekit exec`, `rolekit env` and the shared auth options, run as a user runs them.

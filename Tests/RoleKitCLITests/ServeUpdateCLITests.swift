@@ -1,5 +1,6 @@
 import Foundation
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// `rolekit serve` and `rolekit update` with real consumers: boto3 and the AWS CLI (venv) get

@@ -6,6 +6,7 @@ import RoleKitIdentity
 import RoleKitServices
 import RoleKitSigning
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 

@@ -4,6 +4,7 @@ import RoleKitEmulator
 import RoleKitServices
 import RoleKitSigning
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 

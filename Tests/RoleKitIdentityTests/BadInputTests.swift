@@ -1,6 +1,7 @@
 import Foundation
 import RoleKitIdentity
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// Bad inputs: each gives one specific, typed error with an actionable message, and no crash.
@@ -54,9 +55,9 @@ import Testing
         Case(name: "nested BEGIN", certificate: scratch("nested.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), code: .unterminatedPEM, mentions: "before the next BEGIN"),
         Case(name: "garbage certificate DER in PEM", certificate: corruptBlock("CERTIFICATE"), code: .malformedCertificate, mentions: "not a valid X.509 certificate"),
         // Wrong kind of file in a slot.
-        Case(name: "key given as certificate", certificate: file("p256.pkcs8.key"), code: .noCertificate, mentions: "--private-key"),
+        Case(name: "key given as certificate", certificate: file("p256.pkcs8.key"), code: .noCertificate, mentions: "as the private key"),
         Case(name: "certificate given as key", certificate: file("p256.pem"), key: file("cert-as-key.pem"), code: .noPrivateKey, mentions: "holds a certificate, not a private key"),
-        Case(name: "certificate without any key", certificate: file("p256.pem"), code: .noPrivateKey, mentions: "pass --private-key"),
+        Case(name: "certificate without any key", certificate: file("p256.pem"), code: .noPrivateKey, mentions: "give the private key file"),
         Case(name: "two keys in key file", certificate: file("p256.pem"), key: file("two-keys.pem"), code: .multiplePrivateKeys, mentions: "2 private keys"),
         Case(name: "two keys in combined file", certificate: { try $0.scratchFile("combo2.pem", try $0.bytes("p256.pem") + $0.bytes("two-keys.pem")) }, code: .multiplePrivateKeys, mentions: "2 private keys"),
         Case(name: "PKCS#12 as key", certificate: file("p256.pem"), key: file("p256.p12"), code: .malformedPrivateKey, mentions: "give it as the certificate"),
@@ -74,7 +75,7 @@ import Testing
         Case(name: "EC key for RSA certificate", certificate: file("rsa2048.pem"), key: file("p256.sec1.key"), code: .keyCertificateMismatch, mentions: "does not belong"),
         Case(name: "intermediate CA key for leaf", certificate: file("p256.pem"), key: file("intermediate-ca.key"), code: .keyCertificateMismatch, mentions: "does not belong"),
         // Passphrases.
-        Case(name: "encrypted PKCS#8 without passphrase", certificate: file("p256.pem"), key: file("p256.pbes2-sha256-aes256.key"), code: .passphraseRequired, mentions: "--pkcs8-password"),
+        Case(name: "encrypted PKCS#8 without passphrase", certificate: file("p256.pem"), key: file("p256.pbes2-sha256-aes256.key"), code: .passphraseRequired, mentions: "give its passphrase"),
         Case(name: "legacy encrypted without passphrase", certificate: file("rsa2048.pem"), key: file("rsa2048.legacy-aes256.key"), code: .passphraseRequired, mentions: "encrypted"),
         Case(name: "PKCS#12 with password, none given", certificate: file("p256.p12"), code: .passphraseRequired, mentions: "password-protected"),
         Case(name: "wrong passphrase PBES2 sha256/aes256", certificate: file("p256.pem"), key: file("p256.pbes2-sha256-aes256.key"), passphrase: wrong, code: .wrongPassphrase, mentions: "wrong passphrase"),

@@ -1,6 +1,7 @@
 import Foundation
 import RoleKitSigning
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// Header signing and presigned URLs compared with botocore's own signer at the same instant.

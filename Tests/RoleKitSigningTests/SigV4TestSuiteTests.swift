@@ -1,6 +1,7 @@
 import Foundation
 import RoleKitSigning
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 
 /// Every vector of AWS's SigV4 test suite, read from `../shared/reference/sigv4-testsuite`.

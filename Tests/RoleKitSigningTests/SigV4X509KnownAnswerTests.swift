@@ -2,6 +2,7 @@ import Foundation
 import RoleKitIdentity
 import RoleKitSigning
 import RoleKitTesting
+import RoleKitTestSupport
 import Testing
 import X509
 

@@ -68,8 +68,8 @@ public enum FuzzTargets {
             files.write(config: configBytes, credentials: credentialsBytes)
         else { return }
         let environment = Fixtures.environment
-        guard let shared = try? SharedConfiguration.load(configPath: files.config, credentialsPath: files.credentials, environment: { environment[$0] }) else { return }
-        let resolver = ProfileCredentialResolver(configuration: shared, transport: transport, cache: nil, environment: { environment[$0] })
+        guard let shared = try? SharedConfiguration.load(configPath: files.config, credentialsPath: files.credentials, environment: AWSEnvironment(environment)) else { return }
+        let resolver = ProfileCredentialResolver(configuration: shared, transport: transport, cache: nil, environment: AWSEnvironment(environment))
         for name in shared.profiles.keys.sorted().prefix(64) {
             _ = try? resolver.resolve(profile: name)
             if let command = shared.profiles[name]?["credential_process"] { _ = ShellWords.split(command) }
@@ -165,10 +165,10 @@ public enum FuzzTargets {
         let text = String(decoding: bytes, as: UTF8.self)
         if let transport = Fixtures.transport {
             for name in ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
-                _ = try? ContainerCredentialProvider(transport: transport, environment: { $0 == name ? text : nil })
+                _ = try? ContainerCredentialProvider(transport: transport, environment: AWSEnvironment([name: text]))
             }
             for name in ["AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_METADATA_SERVICE_TIMEOUT", "AWS_METADATA_SERVICE_NUM_ATTEMPTS"] {
-                _ = InstanceMetadataCredentialProvider(transport: transport, environment: { $0 == name ? text : nil })
+                _ = InstanceMetadataCredentialProvider(transport: transport, environment: AWSEnvironment([name: text]))
             }
         }
         let request = metadataRequest(text)

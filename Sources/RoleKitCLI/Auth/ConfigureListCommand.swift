@@ -1,6 +1,8 @@
 import ArgumentParser
 import FoundationEssentials
+import RoleKitArgumentParser
 import RoleKitCredentials
+import RoleKitSupport
 import RoleKitTransport
 
 /// `rolekit configure-list`: which profile, credentials and region the auth options resolve to,
@@ -46,58 +48,49 @@ struct ConfigureListCommand: AsyncParsableCommand {
             print(lines.joined(separator: "\n"))
         case .json:
             let members = rows.map { row in
-                let fields = [("Value", row.value), ("Type", row.type), ("Location", row.location)].map { name, value in
-                    "\(JSONText.quote(name)): \(value.map(JSONText.quote) ?? "null")"
-                }
-                return "    \(JSONText.quote(row.name)): {" + fields.joined(separator: ", ") + "}"
+                JSONValue.Member(row.name, .object(["Value": .string(row.value), "Type": .string(row.type), "Location": .string(row.location)]))
             }
-            print("{\n" + members.joined(separator: ",\n") + "\n}")
+            print(JSONWriter.pretty().render(.object(members)))
         }
     }
 
     private func collect() async throws -> [Row] {
-        func env(_ name: String) -> String? { ProcessEnvironment.value(name).flatMap { $0.isEmpty ? nil : $0 } }
+        let environment = AWSEnvironment.process
         var rows: [Row] = []
         // Profile, as botocore picks it.
         let profileName: String?
         if let profile = auth.profile {
             rows.append(Row(name: "profile", value: profile, type: "manual", location: "--profile"))
             profileName = profile
-        } else if let name = ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"].first(where: { env($0) != nil }) {
-            rows.append(Row(name: "profile", value: env(name), type: "env", location: name))
-            profileName = env(name)
+        } else if let (name, variable) = environment.profileName, !name.isEmpty {
+            rows.append(Row(name: "profile", value: name, type: "env", location: variable))
+            profileName = name
         } else {
             rows.append(Row(name: "profile", value: nil, type: nil, location: nil))
             profileName = nil
         }
-        let shared = try SharedConfiguration.load(configPath: auth.configPath, credentialsPath: auth.credentialsPath)
-        // Credentials: resolve them as every other command would.
-        let (credentials, method) = try await auth.withSession(connection) { session, _ in
-            (try await session.freeze(), session.method ?? "unknown")
+        // Credentials: resolved as every other command resolves them; the session's typed
+        // source says where they came from.
+        let (credentials, method, source) = try await auth.withSession(connection) { session, _ in
+            (try await session.freeze(), session.method ?? "unknown", session.source)
         }
-        let base = method.split(separator: "+").first.map(String.init) ?? method
-        let location: String? = switch base {
-        case "shared-credentials-file": shared.credentialsPath
-        case "config-file", "custom-process", "assume-role", "assume-role-with-web-identity": shared.configPath
-        case "env": "AWS_ACCESS_KEY_ID"
-        case "explicit-keys": "--aws-access-key-id"
-        case "container-role": env("AWS_CONTAINER_CREDENTIALS_FULL_URI") ?? env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map { "http://169.254.170.2" + $0 }
-        case "iam-role": env("AWS_EC2_METADATA_SERVICE_ENDPOINT") ?? "http://169.254.169.254"
-        default: nil
-        }
+        let location = source.map { $0 == .explicitKeys ? "--aws-access-key-id" : $0.location } ?? nil
         func mask(_ secret: String) -> String { String(repeating: "*", count: 16) + secret.suffix(4) }
         rows.append(Row(name: "access_key", value: mask(credentials.accessKeyId), type: method, location: location))
         rows.append(Row(name: "secret_key", value: mask(credentials.secretAccessKey), type: method, location: location))
         // Region: flag, environment, then the profile.
         if let region = auth.region {
             rows.append(Row(name: "region", value: region, type: "manual", location: "--region"))
-        } else if let name = ["AWS_REGION", "AWS_DEFAULT_REGION"].first(where: { env($0) != nil }) {
-            rows.append(Row(name: "region", value: env(name), type: "env", location: name))
-        } else if let profile = shared.profiles[profileName ?? "default"], let region = profile["region"], !region.isEmpty {
-            let inConfig = profile.configFileValues["region"] != nil && profile.credentialsFileValues["region"] == nil
-            rows.append(Row(name: "region", value: region, type: inConfig ? "config-file" : "credentials-file", location: inConfig ? shared.configPath : shared.credentialsPath))
+        } else if let (variable, value) = environment.regionSetting {
+            rows.append(Row(name: "region", value: value, type: "env", location: variable))
         } else {
-            rows.append(Row(name: "region", value: nil, type: nil, location: nil))
+            let shared = try SharedConfiguration.load(configPath: auth.configPath, credentialsPath: auth.credentialsPath, environment: environment)
+            if let profile = shared.profiles[profileName ?? "default"], let region = profile["region"], !region.isEmpty {
+                let inConfig = profile.configFileValues["region"] != nil && profile.credentialsFileValues["region"] == nil
+                rows.append(Row(name: "region", value: region, type: inConfig ? "config-file" : "credentials-file", location: inConfig ? shared.configPath : shared.credentialsPath))
+            } else {
+                rows.append(Row(name: "region", value: nil, type: nil, location: nil))
+            }
         }
         return rows
     }

@@ -1,9 +1,11 @@
 import ArgumentParser
+import RoleKitArgumentParser
 import FoundationEssentials
 import RoleKitIdentity
 import RoleKitSigning
 import SwiftASN1
 import X509
+import RoleKitSupport
 
 /// `rolekit read-certificate-data`: the certificate facts `aws_signing_helper` prints.
 struct ReadCertificateDataCommand: ParsableCommand {
@@ -23,12 +25,12 @@ struct ReadCertificateDataCommand: ParsableCommand {
         try serializer.serialize(leaf)
         let keyType = SigningIdentity.keyType(of: leaf)
         let prefix = keyType == "RSA" ? "RSA" : "EC"
-        let output = OrderedJSON.Value.object([
-            ("keyType", .string(keyType)),
-            ("certificateData", .string(Data(serializer.serializedBytes).base64EncodedString())),
-            ("serialNumber", .string(leaf.serialNumber.decimalString)),
-            ("supportedAlgorithms", .array(["SHA256", "SHA384", "SHA512"].map { .string(prefix + $0) })),
+        let output = JSONValue.object([
+            "keyType": .string(keyType),
+            "certificateData": .string(Data(serializer.serializedBytes).base64EncodedString()),
+            "serialNumber": .string(leaf.serialNumber.decimalString),
+            "supportedAlgorithms": .array(["SHA256", "SHA384", "SHA512"].map { .string(prefix + $0) }),
         ])
-        print(OrderedJSON.render(output))
+        print(JSONWriter.compact.render(output))
     }
 }

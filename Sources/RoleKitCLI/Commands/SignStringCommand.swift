@@ -1,4 +1,6 @@
 import ArgumentParser
+import RoleKitSupport
+import RoleKitArgumentParser
 import Crypto
 import FoundationEssentials
 import RoleKitIdentity
@@ -40,7 +42,7 @@ struct SignStringCommand: ParsableCommand {
         switch format {
         case .json: print("\"\(signature.lowercaseHex)\"")
         case .text: print(signature.lowercaseHex)
-        case .bin: FileHandleOutput.writeStdout(signature)
+        case .bin: StandardStreams.writeOutput(signature)
         }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import RoleKitArgumentParser
 import FoundationEssentials
+import RoleKitSupport
 import RoleKitCredentials
 import RoleKitServices
 import RoleKitIdentity
@@ -77,7 +79,7 @@ struct RenderedValue {
     init(_ value: some Encodable, rows: (JSONValue) -> [JSONValue], columns: [String]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let decoded = (try? encoder.encode(value)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) } ?? .object([:])
+        let decoded = (try? encoder.encode(value)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) } ?? .object([])
         self.json = decoded
         self.rows = rows(decoded)
         self.columns = columns
@@ -90,7 +92,7 @@ struct RenderedValue {
         switch output {
         case .json:
             if case .object(let members) = json, members.isEmpty { return "" }
-            return json.pretty(indent: "")
+            return JSONWriter.pretty().render(json.sortingKeys)
         case .text, .table:
             let names = columnNames()
             let cells = rows.map { row in names.map { row[$0]?.scalarText ?? "" } }
@@ -109,7 +111,7 @@ struct RenderedValue {
         var present: Set<String> = []
         for row in rows {
             if case .object(let members) = row {
-                for (name, value) in members where value.scalarText != nil { present.insert(name) }
+                for member in members where member.value.scalarText != nil { present.insert(member.name) }
             }
         }
         return columns.filter(present.contains) + present.subtracting(columns).sorted()
@@ -124,31 +126,15 @@ extension String {
     }
 }
 
-/// Any JSON value, for printing answers generically.
-indirect enum JSONValue: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    subscript(_ name: String) -> JSONValue? {
-        if case .object(let members) = self { return members[name] }
-        return nil
-    }
-
-    /// The value of a scalar as text; `nil` for arrays and objects.
+extension JSONValue {
+    /// The value of a scalar as text (as the AWS CLI's text output shows it); `nil` for arrays
+    /// and objects.
     var scalarText: String? {
         switch self {
         case .null: return ""
         case .bool(let value): return value ? "True" : "False"
-        case .number(let value): return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case .int(let value): return String(value)
+        case .double(let value): return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
         case .string(let value): return value.replacing("\n", with: "\\n")
         case .array, .object: return nil
         }
@@ -157,21 +143,5 @@ indirect enum JSONValue: Decodable {
     var arrayValue: [JSONValue] {
         if case .array(let items) = self { return items }
         return []
-    }
-
-    func pretty(indent: String) -> String {
-        let inner = indent + "    "
-        switch self {
-        case .null: return "null"
-        case .bool(let value): return value ? "true" : "false"
-        case .number: return scalarText ?? "0"
-        case .string(let value): return JSONText.quote(value)
-        case .array(let items):
-            guard !items.isEmpty else { return "[]" }
-            return "[\n" + items.map { inner + $0.pretty(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-        case .object(let members):
-            guard !members.isEmpty else { return "{}" }
-            return "{\n" + members.keys.sorted().map { "\(inner)\(JSONText.quote($0)): \(members[$0]!.pretty(indent: inner))" }.joined(separator: ",\n") + "\n\(indent)}"
-        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import RoleKitSupport
 import RoleKitServices
 import RoleKitIdentity
 import RoleKitSigning
@@ -18,10 +19,9 @@ struct CrlsCommand: AsyncParsableCommand {
     /// The CRL bytes are shown as their size in table and text output.
     static func rows(_ items: [JSONValue]) -> [JSONValue] {
         items.map { item in
-            guard case .object(var members) = item else { return item }
-            if case .string(let data)? = members["crlData"] {
-                members["crlData"] = nil
-                members["crlBytes"] = .number(Double(Data(base64Encoded: data)?.count ?? 0))
+            guard case .object(var members) = item, let index = members.firstIndex(where: { $0.name == "crlData" }) else { return item }
+            if case .string(let data) = members[index].value {
+                members[index] = .init("crlBytes", .int(Data(base64Encoded: data)?.count ?? 0))
             }
             return .object(members)
         }

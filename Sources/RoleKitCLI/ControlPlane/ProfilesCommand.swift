@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import RoleKitServices
+import RoleKitSupport
 
 /// `rolekit profiles …`: create, get, list, update, delete, enable, disable, and attribute
 /// mappings of profiles.

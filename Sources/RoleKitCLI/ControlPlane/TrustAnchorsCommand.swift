@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import RoleKitServices
+import RoleKitSupport
 
 /// `rolekit trust-anchors …`: create, get, list, update, delete, enable, disable, and the
 /// notification settings of trust anchors.

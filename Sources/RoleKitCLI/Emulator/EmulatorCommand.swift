@@ -1,4 +1,5 @@
 import ArgumentParser
+import RoleKitSupport
 import FoundationEssentials
 import Logging
 import RoleKitCredentials
@@ -188,7 +189,7 @@ struct EmulatorCommand: AsyncParsableCommand {
                     for role in profile.roleArns { lines.append("    role        \(role)") }
                 }
                 print(lines.joined(separator: "\n"))
-                fflushStdout()
+                StandardStreams.flushOutput()
             }
         }
     }

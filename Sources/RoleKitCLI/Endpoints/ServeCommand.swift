@@ -1,4 +1,6 @@
 import ArgumentParser
+import RoleKitSupport
+import RoleKitArgumentParser
 import FoundationEssentials
 import Logging
 import RoleKitCredentials
@@ -131,7 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
             print("rolekit serve listening on http://\(address):\(bound)")
             print("export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://\(address):\(bound)/")
         }
-        fflushStdout()
+        StandardStreams.flushOutput()
         let refresher = Task { await served.run { _ in } }
         await TerminationSignal.wait()
         refresher.cancel()

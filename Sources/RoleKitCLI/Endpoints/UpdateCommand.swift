@@ -1,9 +1,11 @@
 import ArgumentParser
+import RoleKitSigning
 import FoundationEssentials
 import RoleKitCredentials
 import RoleKitEndpoints
 import RoleKitIdentity
 import RoleKitTransport
+import RoleKitArgumentParser
 
 /// `rolekit update`: keeps a profile of the shared credentials file fresh.
 struct UpdateCommand: AsyncParsableCommand {
@@ -59,7 +61,7 @@ struct UpdateCommand: AsyncParsableCommand {
         let path = updater.path
         let profile = self.profile
         let report: @Sendable (Credentials) -> Void = { credentials in
-            StandardError.line("rolekit: wrote [\(profile)] to \(path)\(credentials.expiration.map { ", valid until \(ISO8601TimestampText.format($0))" } ?? "")")
+            StandardError.line("rolekit: wrote [\(profile)] to \(path)\(credentials.expiration.map { ", valid until \(ISO8601Timestamp.format($0))" } ?? "")")
         }
         if once {
             try await updater.run(served, once: true, onWrite: report)

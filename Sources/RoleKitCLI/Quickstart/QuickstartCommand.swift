@@ -1,4 +1,5 @@
 import ArgumentParser
+import RoleKitArgumentParser
 import FoundationEssentials
 import Logging
 import RoleKitCredentials

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Logging
+import RoleKitArgumentParser
 import RoleKitCredentials
 import RoleKitIdentity
 import RoleKitSigning
@@ -28,7 +29,8 @@ struct CredentialProcessCommand: AsyncParsableCommand {
     var cacheDirectory: String?
 
     func run() async throws {
-        let directory = cacheDirectory.map { SecureFileReader.expandTilde($0) } ?? CredentialProcessCache.defaultDirectory
+        let environment = AWSEnvironment.process
+        let directory = cacheDirectory.map(environment.expandingTilde) ?? CredentialProcessCache.defaultDirectory(environment: environment)
         let fileCache = cache ? CredentialProcessCache(directory: directory) : nil
         let output = try await StandardError.failingWithOneLine {
             try await Self.credentialProcessOutput(options: options, cache: fileCache)
@@ -40,42 +42,24 @@ struct CredentialProcessCommand: AsyncParsableCommand {
     /// `CreateSession` (the path `quickstart` takes too).
     static func credentialProcessOutput(options: RolesAnywhereOptions, cache: CredentialProcessCache?, logger: Logger? = nil) async throws -> String {
         let logger = logger ?? options.logger
-        guard let cache else { return try await fetch(options: options, cache: nil, logger: logger) }
-        if let (cached, _) = cache.read(key: options.cacheKey) {
-            logger.debug("using cached credentials", metadata: ["accessKeyId": "\(cached.accessKeyId)", "expiration": "\(cached.expiration.map(ISO8601Timestamp.format) ?? "-")"])
-            return cached.credentialProcessJSON()
-        }
-        // Miss: one process per cache entry fetches; the others wait for its entry.
-        return try await cache.withLock(key: options.cacheKey) {
-            if let (cached, _) = cache.read(key: options.cacheKey) {
-                logger.debug("using credentials another process cached", metadata: ["accessKeyId": "\(cached.accessKeyId)"])
-                return cached.credentialProcessJSON()
-            }
-            return try await fetch(options: options, cache: cache, logger: logger)
-        }
+        let configuration = try options.providerConfiguration
+        let fetch: @Sendable () async throws -> Credentials = { try await Self.fetch(options: options, configuration: configuration, logger: logger) }
+        guard let cache else { return try await fetch().credentialProcessJSON() }
+        let cached = FileCachedCredentialProvider(cache: cache, key: configuration.cacheKey(), logger: logger, onWriteFailure: { error in
+            // The credentials are good; a cache that cannot be written only costs a call next time.
+            StandardError.line("rolekit: warning: could not write the credential cache: \(error)")
+        }, fetch: fetch)
+        return try await cached.credentials().credentialProcessJSON()
     }
 
-    private static func fetch(options: RolesAnywhereOptions, cache: CredentialProcessCache?, logger: Logger) async throws -> String {
+    private static func fetch(options: RolesAnywhereOptions, configuration: RolesAnywhereCredentialProvider.Configuration, logger: Logger) async throws -> Credentials {
         let transport = try options.makeTransport(logger: logger)
         do {
-            let provider = RolesAnywhereCredentialProvider(
-                configuration: try options.providerConfiguration,
-                passphrase: options.identity.passphrase.source,
-                transport: transport,
-                logger: logger
-            )
+            let provider = RolesAnywhereCredentialProvider(configuration: configuration, passphrase: options.identity.passphrase.source, transport: transport, logger: logger)
             try provider.validate()
             let credentials = try await provider.credentials()
-            if let cache {
-                do {
-                    try cache.write(credentials, key: options.cacheKey)
-                } catch {
-                    // The credentials are good; a cache that cannot be written only costs a call next time.
-                    StandardError.line("rolekit: warning: could not write the credential cache: \(error)")
-                }
-            }
             try? await transport.shutdown()
-            return credentials.credentialProcessJSON()
+            return credentials
         } catch {
             try? await transport.shutdown()
             throw error

@@ -1,9 +1,11 @@
 import ArgumentParser
+import RoleKitArgumentParser
 import FoundationEssentials
 import RoleKitCredentials
 import RoleKitIdentity
 import RoleKitServices
 import RoleKitTransport
+import RoleKitSupport
 
 /// `rolekit assume-role`: AssumeRole with every parameter, through any number of roles.
 struct AssumeRoleCommand: AsyncParsableCommand {
@@ -202,7 +204,7 @@ struct WhoamiCommand: AsyncParsableCommand {
                     .getCallerIdentity(credentials: credentials.signingCredentials)
                 return (identity, session.method ?? "unknown")
             }
-            return "{\n    \"UserId\": \(JSONText.quote(identity.userId)),\n    \"Account\": \(JSONText.quote(identity.account)),\n    \"Arn\": \(JSONText.quote(identity.arn)),\n    \"CredentialSource\": \(JSONText.quote(source))\n}"
+            return JSONWriter.pretty().render(.object(["UserId": .string(identity.userId), "Account": .string(identity.account), "Arn": .string(identity.arn), "CredentialSource": .string(source)]))
         }
         print(text)
     }

@@ -1,9 +1,12 @@
 import ArgumentParser
+import RoleKitSigning
+import RoleKitArgumentParser
 import FoundationEssentials
 import RoleKitCredentials
 import RoleKitIdentity
 import RoleKitServices
 import RoleKitTransport
+import RoleKitSupport
 
 /// Endpoint and transport flags shared by the commands that call AWS (the region comes from
 /// the auth options).
@@ -34,7 +37,7 @@ enum CredentialsOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case process
 
     func render(_ credentials: Credentials, assumedRoleUser: AssumedRoleUser? = nil) -> String {
-        let expiration = credentials.expiration.map(ISO8601TimestampText.format)
+        let expiration = credentials.expiration.map(ISO8601Timestamp.format)
         switch self {
         case .process:
             return credentials.credentialProcessJSON()
@@ -47,23 +50,18 @@ enum CredentialsOutputFormat: String, ExpressibleByArgument, CaseIterable {
             if let expiration { lines.append("export AWS_CREDENTIAL_EXPIRATION=\(ShellQuote.quote(expiration))") }
             return lines.joined(separator: "\n")
         case .json:
-            var members = [("AccessKeyId", credentials.accessKeyId), ("SecretAccessKey", credentials.secretAccessKey)]
-            if let token = credentials.sessionToken { members.append(("SessionToken", token)) }
-            if let expiration { members.append(("Expiration", expiration)) }
-            var text = "{\n    \"Credentials\": {\n" + members.map { "        \(JSONText.quote($0.0)): \(JSONText.quote($0.1))" }.joined(separator: ",\n") + "\n    }"
+            var members: [JSONValue.Member] = [.init("AccessKeyId", .string(credentials.accessKeyId)), .init("SecretAccessKey", .string(credentials.secretAccessKey))]
+            if let token = credentials.sessionToken { members.append(.init("SessionToken", .string(token))) }
+            if let expiration { members.append(.init("Expiration", .string(expiration))) }
+            var output: [JSONValue.Member] = [.init("Credentials", .object(members))]
             if let user = assumedRoleUser {
-                text += ",\n    \"AssumedRoleUser\": {\n        \"AssumedRoleId\": \(JSONText.quote(user.assumedRoleId)),\n        \"Arn\": \(JSONText.quote(user.arn))\n    }"
+                output.append(.init("AssumedRoleUser", .object(["AssumedRoleId": .string(user.assumedRoleId), "Arn": .string(user.arn)])))
             }
-            return text + "\n}"
+            return JSONWriter.pretty().render(.object(output))
         }
     }
 }
 
-import RoleKitSigning
-
-enum ISO8601TimestampText {
-    static func format(_ date: Date) -> String { ISO8601Timestamp.format(date) }
-}
 
 /// POSIX shell single quoting.
 enum ShellQuote {

@@ -1,24 +1,10 @@
 import ArgumentParser
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RoleKitSupport
 
 /// Standard-error output and the one-line failure convention of every command.
 enum StandardError {
-    static func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { systemWrite(2, $0.baseAddress, $0.count) }
-            if written < 0 { if errno == EINTR { continue } else { return } }
-            offset += written
-        }
-    }
+    static func write(_ text: String) { StandardStreams.writeError(text) }
 
     static func line(_ text: String) { write(text + "\n") }
 
@@ -38,18 +24,13 @@ enum StandardError {
 
     /// The error's description with line breaks folded, so scripts get exactly one line.
     static func oneLine(_ error: any Error) -> String {
-        oneLine(String(describing: error))
+        oneLine(CLIErrorAdvice.describe(error))
     }
 
     /// `text` with line breaks and runs of spaces folded into single spaces.
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }.joined(separator: " ")
     }
-}
-
-@inline(__always)
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }
 
 extension Substring {

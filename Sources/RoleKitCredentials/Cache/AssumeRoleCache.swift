@@ -4,6 +4,7 @@ public import RoleKitServices
 import RoleKitSigning
 import RoleKitTransport
 import Synchronization
+import RoleKitSupport
 
 /// A cached `AssumeRole` (or web identity) answer.
 public struct CachedRoleCredentials: Sendable, Hashable {
@@ -39,7 +40,7 @@ public struct JSONFileAssumeRoleCache: AssumeRoleCache {
 
     /// `~/.aws/cli/cache`.
     public static var awsCLIDirectory: String {
-        (ProcessEnvironment.value("HOME") ?? "/tmp") + "/.aws/cli/cache"
+        AWSEnvironment.process.expandingTilde("~/.aws/cli/cache")
     }
 
     public init(directory: String = JSONFileAssumeRoleCache.awsCLIDirectory) {
@@ -75,20 +76,21 @@ public struct JSONFileAssumeRoleCache: AssumeRoleCache {
 
     public func store(_ entry: CachedRoleCredentials, forKey key: String) throws {
         try entry.credentials.validate(source: "the role credentials to cache", now: Date())
-        var credentials: [(String, String)] = [
-            ("AccessKeyId", entry.credentials.accessKeyId), ("SecretAccessKey", entry.credentials.secretAccessKey),
+        var credentials: [JSONValue.Member] = [
+            .init("AccessKeyId", .string(entry.credentials.accessKeyId)), .init("SecretAccessKey", .string(entry.credentials.secretAccessKey)),
         ]
-        if let token = entry.credentials.sessionToken { credentials.append(("SessionToken", token)) }
-        if let expiration = entry.credentials.expiration { credentials.append(("Expiration", ISO8601Timestamp.format(expiration))) }
+        if let token = entry.credentials.sessionToken { credentials.append(.init("SessionToken", .string(token))) }
+        if let expiration = entry.credentials.expiration { credentials.append(.init("Expiration", .string(ISO8601Timestamp.format(expiration)))) }
         // botocore stores the account of the assumed role next to the keys.
         if let account = entry.assumedRoleUser.flatMap({ try? ARN(parsing: $0.arn) })?.accountId, !account.isEmpty {
-            credentials.append(("AccountId", account))
+            credentials.append(.init("AccountId", .string(account)))
         }
-        var members = ["\"Credentials\": {" + credentials.map { "\(JSONText.quote($0.0)): \(JSONText.quote($0.1))" }.joined(separator: ", ") + "}"]
+        var members: [JSONValue.Member] = [.init("Credentials", .object(credentials))]
         if let user = entry.assumedRoleUser {
-            members.append("\"AssumedRoleUser\": {\"AssumedRoleId\": \(JSONText.quote(user.assumedRoleId)), \"Arn\": \(JSONText.quote(user.arn))}")
+            members.append(.init("AssumedRoleUser", .object(["AssumedRoleId": .string(user.assumedRoleId), "Arn": .string(user.arn)])))
         }
-        try AtomicFile.write(Array(("{" + members.joined(separator: ", ") + "}").utf8), to: path(forKey: key))
+        let writer = JSONWriter(itemSeparator: ", ", memberSeparator: ": ", asciiOnly: false)
+        try AtomicFile.write(Array(writer.render(.object(members)).utf8), to: path(forKey: key))
     }
 }
 
@@ -117,9 +119,6 @@ public enum AssumeRoleCacheKey {
     }
 
     public static func hash(_ arguments: PythonJSON) -> String {
-        Insecure.SHA1.hash(data: Array(arguments.dumps.utf8)).map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        Hex.encode(Insecure.SHA1.hash(data: Array(arguments.dumps.utf8)))
     }
 }

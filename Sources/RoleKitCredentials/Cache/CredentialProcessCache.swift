@@ -15,12 +15,12 @@ public struct CredentialProcessCache: Sendable {
     private let clock: any WallClock
 
     /// `$XDG_CACHE_HOME/rolekit/credential-process`, else `~/.cache/rolekit/credential-process`.
-    public static var defaultDirectory: String {
-        if let xdg = ProcessEnvironment.value("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return xdg + "/rolekit/credential-process" }
-        return (ProcessEnvironment.value("HOME") ?? "/tmp") + "/.cache/rolekit/credential-process"
+    public static func defaultDirectory(environment: AWSEnvironment = .process) -> String {
+        if let xdg = environment.nonEmpty("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return xdg + "/rolekit/credential-process" }
+        return environment.expandingTilde("~/.cache/rolekit/credential-process")
     }
 
-    public init(directory: String = CredentialProcessCache.defaultDirectory, minimumRemaining: TimeInterval = 15 * 60, clock: any WallClock = SystemWallClock()) {
+    public init(directory: String = CredentialProcessCache.defaultDirectory(), minimumRemaining: TimeInterval = 15 * 60, clock: any WallClock = SystemWallClock()) {
         self.directory = directory
         self.minimumRemaining = minimumRemaining
         self.clock = clock

@@ -14,7 +14,7 @@ public final class ContainerCredentialProvider: CredentialProvider {
 
     /// `nil` when the environment configures no container endpoint.
     /// - Throws: ``CredentialsError`` `.invalidConfiguration` for a full URI that is not allowed.
-    public init?(transport: HTTPTransport, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) throws(CredentialsError) {
+    public init?(transport: HTTPTransport, environment: AWSEnvironment = .process) throws(CredentialsError) {
         let url: URL
         if let relative = environment("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"), !relative.isEmpty {
             guard let built = URL(string: "http://169.254.170.2" + (relative.hasPrefix("/") ? relative : "/" + relative)) else {
@@ -117,7 +117,7 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
 
     /// `nil` when disabled by `AWS_EC2_METADATA_DISABLED`.
     /// - Parameter timeout: Overrides `AWS_METADATA_SERVICE_TIMEOUT` (default 1 s).
-    public init?(transport: HTTPTransport, timeout: Duration? = nil, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+    public init?(transport: HTTPTransport, timeout: Duration? = nil, environment: AWSEnvironment = .process) {
         if environment("AWS_EC2_METADATA_DISABLED")?.lowercased() == "true" { return nil }
         var problem: CredentialsError?
         var resolvedEndpoint = EndpointURL.literal("http://169.254.169.254")

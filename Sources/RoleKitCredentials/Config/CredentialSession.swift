@@ -48,16 +48,17 @@ public final class CredentialSession: Sendable {
 
     public let settings: Settings
     public let transport: HTTPTransport
-    private let environment: @Sendable (String) -> String?
+    private let environment: AWSEnvironment
     private struct State {
         var current: (any CredentialProvider)?
+        var source: CredentialSource?
         var method: String?
         /// The region the base source configures (a profile's `region`).
         var sourceRegion: String?
     }
     private let state = Mutex(State())
 
-    public init(settings: Settings, transport: HTTPTransport, environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+    public init(settings: Settings, transport: HTTPTransport, environment: AWSEnvironment = .process) {
         self.settings = settings
         self.transport = transport
         self.environment = environment
@@ -74,40 +75,42 @@ public final class CredentialSession: Sendable {
     /// The region: the setting, else `AWS_REGION`, `AWS_DEFAULT_REGION`, else the profile's
     /// `region` (known once the base credentials are resolved), else `us-east-1`.
     public var region: String {
-        settings.region ?? [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
-            ?? state.withLock { $0.sourceRegion } ?? "us-east-1"
+        settings.region ?? environment.region ?? state.withLock { $0.sourceRegion } ?? "us-east-1"
     }
 
     /// Which source answers: `explicit-keys`, a chain method (`env`, `assume-role`, …), with
     /// `+assume-role` or `+mfa-session` after the base when those apply.
     public var method: String? { state.withLock { $0.method } }
 
+    /// Where the base credentials came from (the chain's typed answer), once ``provider()`` ran.
+    public var source: CredentialSource? { state.withLock { $0.source } }
+
     /// The base credentials (keys or profile or default chain), before any role or MFA, and
-    /// the name of the source that gave them (`explicit-keys`, or a chain method such as `env`,
-    /// `shared-credentials-file`, `assume-role`, `container-role`, `iam-role`).
-    public func baseProvider() async throws -> (any CredentialProvider, String) {
+    /// where they came from (``CredentialSource/explicitKeys`` or the chain's source).
+    public func baseProvider() async throws -> (any CredentialProvider, CredentialSource) {
         if let id = settings.accessKeyId {
             guard let secret = settings.secretAccessKey else {
                 throw CredentialsError(.partialCredentials, "an access key id was given without its secret access key")
             }
-            return (StaticCredentialProvider(try Credentials(validating: id, secretAccessKey: secret, sessionToken: settings.sessionToken, expiration: nil, source: "the explicit keys"), region: region), "explicit-keys")
+            return (StaticCredentialProvider(try Credentials(validating: id, secretAccessKey: secret, sessionToken: settings.sessionToken, expiration: nil, source: "the explicit keys"), region: region), .explicitKeys)
         }
         let chain = DefaultCredentialChain(transport: transport, environment: environment)
         guard let resolution = try await chain.resolve(profile: settings.profile, configPath: settings.configPath, credentialsPath: settings.credentialsPath) else {
-            throw CredentialsError(.notFound, "no AWS credentials: give --aws-access-key-id/--aws-secret-access-key or --profile, or set the AWS_ variables or ~/.aws/credentials")
+            throw CredentialsError(.notFound, "no AWS credentials: give keys or a profile, or set the AWS_ variables or \(environment.credentialsFilePath)")
         }
         if let region = resolution.region { state.withLock { $0.sourceRegion = region } }
-        return (resolution.provider, resolution.method)
+        return (resolution.provider, resolution.source)
     }
 
     /// The provider these settings describe (base, then MFA session, then role), built once.
     public func provider() async throws -> any CredentialProvider {
         if let current = state.withLock({ $0.current }) { return current }
-        var (provider, method) = try await baseProvider()
+        var (provider, source) = try await baseProvider()
+        var method = source.method
         if let serial = settings.mfaSerial, settings.roleArn == nil {
-            guard let code = settings.mfaToken else { throw STSError(.mfaCodeRequired, "--mfa-serial needs --mfa-token") }
+            guard let code = settings.mfaToken else { throw STSError(.mfaCodeRequired, "an MFA device (serial) was given without its MFA code", parameter: "tokenCode") }
             let base = try await provider.credentials()
-            let session = try await STSClient(transport: transport, region: region, endpoint: stsEndpoint, environment: environment)
+            let session = try await STSClient(transport: transport, region: region, endpoint: stsEndpoint, environment: environment.variables)
                 .getSessionToken(.init(durationSeconds: settings.mfaSessionLife, serialNumber: serial, tokenCode: code), credentials: base.signingCredentials)
             provider = StaticCredentialProvider(try Credentials(session), region: region)
             method += "+mfa-session"
@@ -124,6 +127,7 @@ public final class CredentialSession: Sendable {
         let final = provider
         state.withLock {
             $0.current = final
+            $0.source = source
             $0.method = method
         }
         return final
@@ -132,7 +136,7 @@ public final class CredentialSession: Sendable {
     private var stsEndpoint: URL? {
         // A malformed AWS_ENDPOINT_URL* gives nil here; the STS client reads the same variable
         // and reports it on its first call.
-        settings.stsEndpoint ?? (try? STSClient.configuredEndpoint(environment: environment)) ?? nil
+        settings.stsEndpoint ?? (try? STSClient.configuredEndpoint(environment: environment.variables)) ?? nil
     }
 
     /// A snapshot of the current credentials (what a child process or a config file gets).

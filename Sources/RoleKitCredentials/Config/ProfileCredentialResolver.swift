@@ -8,19 +8,28 @@ import RoleKitSigning
 /// `credential_source`), web identity, static keys from the credentials file, `credential_process`,
 /// static keys from the config file.
 public struct ProfileCredentialResolver: Sendable {
-    /// The provider and botocore's name for the method (`assume-role`, `shared-credentials-file`, …).
+    /// The provider, where it came from, and the region its source configures.
     public struct Resolution: Sendable {
         public var provider: any CredentialProvider
-        public var method: String
+        public var source: CredentialSource
         public var region: String?
+
+        public init(provider: any CredentialProvider, source: CredentialSource, region: String?) {
+            self.provider = provider
+            self.source = source
+            self.region = region
+        }
+
+        /// botocore's name for the method (`assume-role`, `shared-credentials-file`, …).
+        public var method: String { source.method }
     }
 
     public let configuration: SharedConfiguration
     public let transport: HTTPTransport
     public let cache: (any AssumeRoleCache)?
-    private let environment: @Sendable (String) -> String?
+    private let environment: AWSEnvironment
 
-    public init(configuration: SharedConfiguration, transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+    public init(configuration: SharedConfiguration, transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), environment: AWSEnvironment = .process) {
         self.configuration = configuration
         self.transport = transport
         self.cache = cache
@@ -41,10 +50,11 @@ public struct ProfileCredentialResolver: Sendable {
     /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` from this resolver's environment (which may
     /// not be the process's).
     /// `nil` for a malformed value too: the STS client reads the same variable and reports it.
-    var stsEndpoint: URL? { (try? STSClient.configuredEndpoint(environment: environment)) ?? nil }
+    var stsEndpoint: URL? { (try? STSClient.configuredEndpoint(environment: environment.variables)) ?? nil }
 
+    /// The environment's region, else the profile's `region`.
     private func region(of profile: SharedConfiguration.Profile) -> String? {
-        [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION"), profile["region"]].compactMap { $0 }.first { !$0.isEmpty }
+        environment.region ?? profile["region"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     private func resolve(_ profile: SharedConfiguration.Profile, visited: inout [String], top: Bool) throws -> Resolution? {
@@ -60,18 +70,22 @@ public struct ProfileCredentialResolver: Sendable {
                 configuration: .init(roleArn: role, tokenFile: file, roleSessionName: profile["role_session_name"], region: region(of: profile), endpoint: stsEndpoint),
                 transport: transport
             )
-            return Resolution(provider: provider, method: "assume-role-with-web-identity", region: region(of: profile))
+            return Resolution(provider: provider, source: .webIdentity(tokenFile: file, profile: location(profile, configuration.configPath)), region: region(of: profile))
         }
         if let keys = try staticKeys(profile.credentialsFileValues, profile: profile.name, file: configuration.credentialsPath) {
-            return Resolution(provider: StaticCredentialProvider(keys, region: region(of: profile)), method: "shared-credentials-file", region: region(of: profile))
+            return Resolution(provider: StaticCredentialProvider(keys, region: region(of: profile)), source: .sharedCredentialsFile(location(profile, configuration.credentialsPath)), region: region(of: profile))
         }
         if let command = profile["credential_process"], !command.isEmpty {
-            return Resolution(provider: ProcessCredentialProvider(command: command), method: "custom-process", region: region(of: profile))
+            return Resolution(provider: ProcessCredentialProvider(command: command), source: .credentialProcess(location(profile, configuration.configPath)), region: region(of: profile))
         }
         if let keys = try staticKeys(profile.configFileValues, profile: profile.name, file: configuration.configPath) {
-            return Resolution(provider: StaticCredentialProvider(keys, region: region(of: profile)), method: "config-file", region: region(of: profile))
+            return Resolution(provider: StaticCredentialProvider(keys, region: region(of: profile)), source: .configFile(location(profile, configuration.configPath)), region: region(of: profile))
         }
         return nil
+    }
+
+    private func location(_ profile: SharedConfiguration.Profile, _ file: String) -> CredentialSource.ProfileLocation {
+        CredentialSource.ProfileLocation(profile: profile.name, file: file)
     }
 
     private func hasStaticKeys(_ profile: SharedConfiguration.Profile) -> Bool {
@@ -168,6 +182,6 @@ public struct ProfileCredentialResolver: Sendable {
             transport: transport,
             cache: cache
         )
-        return Resolution(provider: provider, method: "assume-role", region: region)
+        return Resolution(provider: provider, source: .assumeRole(location(profile, configuration.configPath)), region: region)
     }
 }

@@ -1,6 +1,6 @@
 public import FoundationEssentials
 import RoleKitIdentity
-import RoleKitTransport
+public import RoleKitTransport
 
 /// `~/.aws/config` and `~/.aws/credentials` merged as botocore merges them: config sections
 /// `[default]` and `[profile NAME]`, credentials sections `[NAME]`, credentials-file values
@@ -26,16 +26,10 @@ public struct SharedConfiguration: Sendable {
     public static func load(
         configPath: String? = nil,
         credentialsPath: String? = nil,
-        environment: (String) -> String? = ProcessEnvironment.value
+        environment: AWSEnvironment = .process
     ) throws(CredentialsError) -> SharedConfiguration {
-        let home = environment("HOME") ?? "/"
-        func expand(_ path: String) -> String {
-            if path == "~" { return home }
-            if path.hasPrefix("~/") { return home + path.dropFirst(1) }
-            return path
-        }
-        let config = expand(configPath ?? environment("AWS_CONFIG_FILE").flatMap { $0.isEmpty ? nil : $0 } ?? "~/.aws/config")
-        let credentials = expand(credentialsPath ?? environment("AWS_SHARED_CREDENTIALS_FILE").flatMap { $0.isEmpty ? nil : $0 } ?? "~/.aws/credentials")
+        let config = configPath.map(environment.expandingTilde) ?? environment.configFilePath
+        let credentials = credentialsPath.map(environment.expandingTilde) ?? environment.credentialsFilePath
         var profiles: [String: Profile] = [:]
         if let text = try read(config) {
             for (name, values) in try INIFile.parse(text, path: config).sections {

@@ -1,18 +1,16 @@
 import FoundationEssentials
 import RoleKitSigning
+import RoleKitSupport
 
 extension Credentials {
     /// The `credential_process` output (Version 1), members in the order the AWS CLI documents.
     ///
     /// - Parameter expirationText: The expiration as the service wrote it; defaults to ISO-8601.
     public func credentialProcessJSON(expirationText: String? = nil) -> String {
-        var members: [(String, String)] = [
-            ("AccessKeyId", accessKeyId),
-            ("SecretAccessKey", secretAccessKey),
-        ]
-        if let sessionToken { members.append(("SessionToken", sessionToken)) }
-        if let text = expirationText ?? expiration.map(ISO8601Timestamp.format) { members.append(("Expiration", text)) }
-        return "{\"Version\":1," + members.map { "\(JSONText.quote($0.0)):\(JSONText.quote($0.1))" }.joined(separator: ",") + "}"
+        var members: [JSONValue.Member] = [.init("Version", .int(1)), .init("AccessKeyId", .string(accessKeyId)), .init("SecretAccessKey", .string(secretAccessKey))]
+        if let sessionToken { members.append(.init("SessionToken", .string(sessionToken))) }
+        if let text = expirationText ?? expiration.map(ISO8601Timestamp.format) { members.append(.init("Expiration", .string(text))) }
+        return JSONWriter.compact.render(.object(members))
     }
 
     /// Reads `credential_process` output (Version 1).
@@ -37,27 +35,6 @@ extension Credentials {
             expiration = date
         }
         try self.init(validating: output.AccessKeyId, secretAccessKey: output.SecretAccessKey, sessionToken: output.SessionToken, expiration: expiration, source: source)
-    }
-}
-
-/// JSON string quoting (RFC 8259), for outputs whose member order matters.
-public enum JSONText {
-    public static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 

@@ -1,5 +1,6 @@
 public import FoundationEssentials
-import RoleKitTransport
+public import RoleKitTransport
+import RoleKitSigning
 
 /// A provider that knows a region (the default for clients and for roles assumed from it).
 public protocol RegionalCredentialProvider: CredentialProvider {
@@ -27,15 +28,13 @@ public struct StaticCredentialProvider: RegionalCredentialProvider {
 /// and `AWS_CREDENTIAL_EXPIRATION`, read at each call as botocore does; region from
 /// `AWS_REGION`/`AWS_DEFAULT_REGION`.
 public struct EnvironmentCredentialProvider: RegionalCredentialProvider {
-    private let environment: @Sendable (String) -> String?
+    private let environment: AWSEnvironment
 
-    public init(environment: @escaping @Sendable (String) -> String? = ProcessEnvironment.value) {
+    public init(environment: AWSEnvironment = .process) {
         self.environment = environment
     }
 
-    public var region: String? {
-        [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
-    }
+    public var region: String? { environment.region }
 
     /// Whether the variables are set at all.
     public var isConfigured: Bool { environment("AWS_ACCESS_KEY_ID")?.isEmpty == false }
@@ -50,7 +49,7 @@ public struct EnvironmentCredentialProvider: RegionalCredentialProvider {
         let token = [environment("AWS_SESSION_TOKEN"), environment("AWS_SECURITY_TOKEN")].compactMap { $0 }.first { !$0.isEmpty }
         var expiration: Date?
         if let text = environment("AWS_CREDENTIAL_EXPIRATION"), !text.isEmpty {
-            guard let date = ISO8601TimestampBridge.parse(text) else {
+            guard let date = ISO8601Timestamp.parse(text) else {
                 throw CredentialsError(.malformed, "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time")
             }
             expiration = date
@@ -59,8 +58,3 @@ public struct EnvironmentCredentialProvider: RegionalCredentialProvider {
     }
 }
 
-import RoleKitSigning
-
-enum ISO8601TimestampBridge {
-    static func parse(_ text: String) -> Date? { ISO8601Timestamp.parse(text) }
-}

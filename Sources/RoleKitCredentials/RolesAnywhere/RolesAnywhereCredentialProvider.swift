@@ -55,6 +55,16 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
             self.endpoint = endpoint
         }
 
+        /// What identifies a cached answer (``FileCachedCredentialProvider``): every setting that
+        /// changes which credentials come back, the files by their `~`-expanded paths.
+        public func cacheKey(environment: AWSEnvironment = .process) -> [String] {
+            let properties = (instanceProperties ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            return [
+                "rolesanywhere-v2", endpoint?.absoluteString ?? "", region ?? "", trustAnchorArn, profileArn, roleArn, String(durationSeconds), roleSessionName ?? "",
+                environment.expandingTilde(certificate), privateKey.map(environment.expandingTilde) ?? "", intermediates.map(environment.expandingTilde) ?? "",
+            ] + properties
+        }
+
         var input: CreateSessionInput {
             CreateSessionInput(profileArn: profileArn, roleArn: roleArn, trustAnchorArn: trustAnchorArn, durationSeconds: durationSeconds, roleSessionName: roleSessionName, instanceProperties: instanceProperties)
         }

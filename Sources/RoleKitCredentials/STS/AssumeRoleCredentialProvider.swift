@@ -132,7 +132,7 @@ public final class AssumeRoleCredentialProvider: RegionalCredentialProvider {
     }
 
     static var fallbackRegion: String {
-        ProcessEnvironment.value("AWS_REGION") ?? ProcessEnvironment.value("AWS_DEFAULT_REGION") ?? "us-east-1"
+        AWSEnvironment.process.region ?? "us-east-1"
     }
 
     /// Everything a fetch needs, shared by the provider and its refresher.

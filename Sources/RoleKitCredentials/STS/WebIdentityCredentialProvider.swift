@@ -27,10 +27,9 @@ public final class WebIdentityCredentialProvider: RegionalCredentialProvider {
 
         /// `AWS_ROLE_ARN`, `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_SESSION_NAME` and the region
         /// variables, as botocore reads them; `nil` when the first two are not both set.
-        public static func fromEnvironment(_ environment: (String) -> String? = ProcessEnvironment.value) -> Configuration? {
-            guard let role = environment("AWS_ROLE_ARN"), !role.isEmpty, let file = environment("AWS_WEB_IDENTITY_TOKEN_FILE"), !file.isEmpty else { return nil }
-            let region = [environment("AWS_REGION"), environment("AWS_DEFAULT_REGION")].compactMap { $0 }.first { !$0.isEmpty }
-            return Configuration(roleArn: role, tokenFile: file, roleSessionName: environment("AWS_ROLE_SESSION_NAME").flatMap { $0.isEmpty ? nil : $0 }, region: region)
+        public static func fromEnvironment(_ environment: AWSEnvironment = .process) -> Configuration? {
+            guard let role = environment.nonEmpty("AWS_ROLE_ARN"), let file = environment.nonEmpty("AWS_WEB_IDENTITY_TOKEN_FILE") else { return nil }
+            return Configuration(roleArn: role, tokenFile: file, roleSessionName: environment.nonEmpty("AWS_ROLE_SESSION_NAME"), region: environment.region)
         }
     }
 

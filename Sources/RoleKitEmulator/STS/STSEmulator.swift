@@ -1,16 +1,30 @@
 public import FoundationEssentials
 public import RoleKitSigning
+public import RoleKitTransport
+import RoleKitServices
 
 /// Enough STS for the credentials the emulator vends: `GetCallerIdentity` and `AssumeRole`
 /// (for chaining), query protocol with XML answers, SigV4-verified against the sessions the
 /// emulator issued (session token included) and the admin keys.
+///
+/// Signature windows, session expiry and `AssumeRole` expirations all read one clock: the Roles
+/// Anywhere emulator's unless another is given.
 public struct STSEmulator: Sendable {
     let rolesAnywhere: RolesAnywhereEmulator
-    let now: @Sendable () -> Date
+    /// The time of signature checks and expirations.
+    public let clock: any WallClock
 
-    public init(rolesAnywhere: RolesAnywhereEmulator, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameter clock: Defaults to `rolesAnywhere`'s clock, so that the sessions it issues
+    ///   and the ones issued here expire on the same time line.
+    public init(rolesAnywhere: RolesAnywhereEmulator, clock: (any WallClock)? = nil) {
         self.rolesAnywhere = rolesAnywhere
-        self.now = now
+        self.clock = clock ?? rolesAnywhere.clock
+    }
+
+    /// The same, with the time read from `now` (kept for callers written before the clock was
+    /// injected).
+    public init(rolesAnywhere: RolesAnywhereEmulator, now: @escaping @Sendable () -> Date) {
+        self.init(rolesAnywhere: rolesAnywhere, clock: ClosureWallClock(now))
     }
 
     /// Whether `request` is an STS query call (`POST /` with a form body, or `GET /?Action=`).
@@ -49,7 +63,7 @@ public struct STSEmulator: Sendable {
         let configuration = rolesAnywhere.configuration
         let admins = Dictionary(configuration.adminKeys.map { ($0.accessKeyId, $0.secretAccessKey) }, uniquingKeysWith: { $1 })
         let rolesAnywhere = self.rolesAnywhere
-        let now = self.now()
+        let now = clock.now()
         // STS is scoped to any region; read it from the request's own scope.
         let scopeRegion = request.firstHeader(named: "authorization").flatMap(ParsedAuthorization.init)?.scope.dropFirst().first ?? configuration.region
         let verifier = SigV4Verifier(region: scopeRegion, service: "sts", toleranceSeconds: configuration.clockToleranceSeconds) { key in
@@ -64,17 +78,17 @@ public struct STSEmulator: Sendable {
         guard let session = rolesAnywhere.issuedSession(accessKeyId: keyId), ConstantTime.equals(request.firstHeader(named: "x-amz-security-token") ?? "", session.sessionToken) else {
             throw EmulatorError(status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid.")
         }
-        let parts = session.roleArn.split(separator: ":", omittingEmptySubsequences: false)
-        let account = parts.count > 4 ? String(parts[4]) : configuration.accountId
-        let roleName = session.roleArn.split(separator: "/").last.map(String.init) ?? "role"
-        return Caller(arn: "arn:aws:sts::\(account):assumed-role/\(roleName)/\(session.sessionName)", userId: "AROA\(Self.stableId(session.roleArn)):\(session.sessionName)", account: account)
+        let assumed = AssumedRole(roleArn: session.roleArn, sessionName: session.sessionName, fallbackAccount: configuration.accountId, emptyAccountFallsBack: false)
+        return Caller(arn: assumed.arn, userId: "AROA\(Self.stableId(session.roleArn)):\(session.sessionName)", account: assumed.account)
     }
 
     private func assumeRole(_ parameters: [String: String], caller: Caller) throws(EmulatorError) -> RolesAnywhereEmulator.Response {
         guard let roleArn = parameters["RoleArn"], let sessionName = parameters["RoleSessionName"] else {
             throw EmulatorError(status: 400, code: "ValidationError", message: "RoleArn and RoleSessionName are required")
         }
-        guard roleArn.hasPrefix("arn:aws:iam::"), roleArn.contains(":role/") else {
+        // The textual test first (its answer is the emulator's since the start), then the
+        // shape: a role ARN whose account is not 12 digits does not parse, as STS refuses it.
+        guard roleArn.hasPrefix("arn:aws:iam::"), roleArn.contains(":role/"), let arn = try? ARN(parsing: roleArn) else {
             throw EmulatorError(status: 400, code: "ValidationError", message: "\(roleArn) is not a role ARN")
         }
         let duration = Int(parameters["DurationSeconds"] ?? "3600") ?? 0
@@ -82,18 +96,16 @@ public struct STSEmulator: Sendable {
             throw EmulatorError(status: 400, code: "ValidationError", message: "DurationSeconds must be between 900 and 43200")
         }
         let session = RolesAnywhereEmulator.IssuedSession(
-            accessKeyId: "ASIA" + RolesAnywhereEmulator.random(16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
-            secretAccessKey: RolesAnywhereEmulator.random(40, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
-            sessionToken: "IQoJb3JpZ2luX2VtdWxhdG9yU1RT" + RolesAnywhereEmulator.random(200, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+            accessKeyId: "ASIA" + RolesAnywhereEmulator.random(16, alphabet: CreateSessionIssuer.keyIdAlphabet),
+            secretAccessKey: RolesAnywhereEmulator.random(40, alphabet: CreateSessionIssuer.secretAlphabet),
+            sessionToken: "IQoJb3JpZ2luX2VtdWxhdG9yU1RT" + RolesAnywhereEmulator.random(200, alphabet: CreateSessionIssuer.secretAlphabet),
             roleArn: roleArn, sessionName: sessionName,
             // Role chaining caps sessions at one hour, as STS does.
-            expiration: now().addingTimeInterval(TimeInterval(caller.arn.contains(":assumed-role/") ? min(duration, 3600) : duration)),
+            expiration: clock.now().addingTimeInterval(TimeInterval(caller.arn.contains(":assumed-role/") ? min(duration, 3600) : duration)),
             subject: caller.arn
         )
         rolesAnywhere.record(session)
-        let parts = roleArn.split(separator: ":", omittingEmptySubsequences: false)
-        let roleName = roleArn.split(separator: "/").last.map(String.init) ?? "role"
-        let assumed = "arn:aws:sts::\(parts[4]):assumed-role/\(roleName)/\(sessionName)"
+        let assumed = AssumedRole(roleArn: roleArn, sessionName: sessionName, fallbackAccount: arn.accountId, emptyAccountFallsBack: false).arn
         return Self.xml(
             "AssumeRole",
             "<Credentials><AccessKeyId>\(session.accessKeyId)</AccessKeyId><SecretAccessKey>\(Self.escape(session.secretAccessKey))</SecretAccessKey>"

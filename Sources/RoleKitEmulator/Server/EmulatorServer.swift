@@ -13,6 +13,11 @@ import Synchronization
 
 /// Serves the emulator over HTTP with Hummingbird.
 ///
+/// Requests are routed by Hummingbird's router (`makeRouter(rolesAnywhere:)`): `POST /sessions`,
+/// the control-plane operations at their model URIs, STS on `/`. Every time check and
+/// expiration uses the Roles Anywhere emulator's ``RolesAnywhereEmulator/clock``, which its
+/// control plane and the STS served here share.
+///
 /// Use ``start()`` and ``stop()`` to run it inside a process (tests, `rolekit quickstart`), or
 /// ``run()`` to serve until the task is cancelled or the process gets SIGINT/SIGTERM
 /// (`rolekit emulator`).
@@ -86,30 +91,7 @@ public final class EmulatorServer: Sendable {
     }
 
     private func makeApplication(onBound: @escaping @Sendable (Int?) -> Void) throws(EmulatorError) -> some Service {
-        let rolesAnywhere = self.rolesAnywhere
-        let maximumBodyBytes = configuration.maximumBodyBytes
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: maximumBodyBytes)
-            } catch {
-                return Self.response(RolesAnywhereEmulator.errorResponse(EmulatorError(status: 413, code: "ValidationException", message: "The request body is too large")))
-            }
-            // HTTPTypes keeps Host as the :authority pseudo-header; signatures cover it as `host`.
-            var headers = request.headers.map { SigningRequest.Header($0.name.rawName, $0.value) }
-            if let authority = request.head.authority, !headers.contains(where: { $0.name.lowercased() == "host" }) {
-                headers.append(SigningRequest.Header("Host", authority))
-            }
-            let signingRequest = SigningRequest(
-                method: request.method.rawValue,
-                path: request.uri.path,
-                query: request.uri.query ?? "",
-                headers: headers,
-                body: Array(buffer: body)
-            )
-            return Self.response(await Self.route(signingRequest, rolesAnywhere: rolesAnywhere))
-        }
+        let responder = EmulatorResponder(router: Self.makeRouter(rolesAnywhere: rolesAnywhere).buildResponder(), maximumBodyBytes: configuration.maximumBodyBytes)
         var logger = self.logger
         logger.logLevel = .warning
         var server = HTTPServerBuilder.http1()
@@ -131,22 +113,7 @@ public final class EmulatorServer: Sendable {
         )
     }
 
-    /// CreateSession, then the control plane, then STS.
-    static func route(_ request: SigningRequest, rolesAnywhere: RolesAnywhereEmulator) async -> RolesAnywhereEmulator.Response {
-        if request.method == "POST", request.path == "/sessions" {
-            return await rolesAnywhere.createSession(request)
-        }
-        if let response = rolesAnywhere.controlPlane.handle(request) {
-            return response
-        }
-        if STSEmulator.isSTSRequest(request) {
-            return STSEmulator(rolesAnywhere: rolesAnywhere).handle(request)
-        }
-        return RolesAnywhereEmulator.errorResponse(
-            EmulatorError(status: 404, code: "UnknownOperationException", message: "The emulator does not implement \(request.method) \(request.path)")
-        )
-    }
-
+    /// The Hummingbird response of an emulator answer.
     static func response(_ response: RolesAnywhereEmulator.Response) -> Response {
         var fields = HTTPFields()
         for (name, value) in response.headers {

@@ -7,6 +7,7 @@ import RoleKitCredentials
 import RoleKitSigning
 import RoleKitTransport
 import Synchronization
+import RoleKitSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -229,7 +230,7 @@ public final class CredentialEndpointServer: Sendable {
     private func credentialsReply(container: Bool) -> Reply {
         switch credentials.current() {
         case .failure(let unavailable):
-            let body = "{\"Code\":\"CredentialsUnavailable\",\"Message\":\(JSONText.quote(unavailable.message))}"
+            let body = JSONWriter.compact.render(.object(["Code": .string("CredentialsUnavailable"), "Message": .string(unavailable.message)]))
             return Reply(status: 503, headers: [("Content-Type", "application/json")], body: body)
         case .success(let (credentials, updated)):
             let expiration = credentials.expiration.map(Self.timestamp)
@@ -240,7 +241,8 @@ public final class CredentialEndpointServer: Sendable {
             members += [("AccessKeyId", credentials.accessKeyId), ("SecretAccessKey", credentials.secretAccessKey)]
             if let token = credentials.sessionToken { members.append(("Token", token)) }
             if let expiration { members.append(("Expiration", expiration)) }
-            let body = "{\n" + members.map { "  \(JSONText.quote($0.0)) : \(JSONText.quote($0.1))" }.joined(separator: ",\n") + "\n}"
+            // The layout of EC2's metadata service: two-space indent, " : " between name and value.
+            let body = JSONWriter.pretty(indent: "  ", memberSeparator: " : ").render(.object(members.map { JSONValue.Member($0.0, .string($0.1)) }))
             return Reply(status: 200, headers: [("Content-Type", container ? "application/json" : "text/plain")], body: body)
         }
     }

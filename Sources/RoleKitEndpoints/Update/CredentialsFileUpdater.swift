@@ -23,16 +23,9 @@ public struct CredentialsFileUpdater: Sendable {
     public let profile: String
 
     /// - Parameter path: Default: `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
-    public init(profile: String = "default", path: String? = nil, environment: (String) -> String? = ProcessEnvironment.value) {
+    public init(profile: String = "default", path: String? = nil, environment: AWSEnvironment = .process) {
         self.profile = profile
-        if let path {
-            self.path = path
-        } else if let configured = environment("AWS_SHARED_CREDENTIALS_FILE"), !configured.isEmpty {
-            let home = environment("HOME") ?? "/"
-            self.path = configured.hasPrefix("~/") ? home + configured.dropFirst(1) : configured
-        } else {
-            self.path = (environment("HOME") ?? "/") + "/.aws/credentials"
-        }
+        self.path = path ?? environment.credentialsFilePath
     }
 
     /// Whether `name` can be a section of the credentials file: 1–128 printable characters

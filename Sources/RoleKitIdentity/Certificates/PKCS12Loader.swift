@@ -24,7 +24,7 @@ enum PKCS12Loader {
     static func load(_ bytes: [UInt8], passphrase: () throws(IdentityError) -> Passphrase?) throws(IdentityError) -> Contents {
         if let visible = visibleBags(bytes) {
             if visible.keyBags == 0 {
-                throw IdentityError(.pkcs12WithoutKey, "the PKCS#12 file holds no private key (only certificates); export it with the key, or give the key with --private-key")
+                throw IdentityError(.pkcs12WithoutKey, "the PKCS#12 file holds no private key (only certificates); export it with the key, or give the key file separately")
             }
             if visible.certificateBags == 0 && visible.encryptedContents == 0 {
                 throw IdentityError(.noCertificate, "the PKCS#12 file holds a private key but no certificate; export it with its certificate (openssl pkcs12 -export -inkey KEY -in CERT)")
@@ -43,7 +43,7 @@ enum PKCS12Loader {
         case .failure(let firstError):
             guard firstError.code == .pkcs12WrongPassword else { throw firstError }
             guard let password = try passphrase() else {
-                throw IdentityError(.passphraseRequired, "the PKCS#12 file is password-protected; pass the password with --pkcs8-password, --passphrase-env or --passphrase-file")
+                throw IdentityError(.passphraseRequired, "the PKCS#12 file is password-protected; give its password")
             }
             try refuseUnmatchedKey(password)
             bundle = try attempt(bytes, password: password).get()

@@ -1,6 +1,7 @@
 import Crypto
 import _CryptoExtras
 import FoundationEssentials
+import RoleKitSupport
 
 /// OpenSSL's traditional PEM encryption (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: CIPHER,IV`):
 /// the key comes from `EVP_BytesToKey` with MD5 and one round, salted with the first 8 IV bytes.
@@ -70,15 +71,7 @@ enum LegacyPEMEncryption {
     }
 
     private static func hexBytes(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count % 2 == 0, !chars.isEmpty else { return nil }
-        var out: [UInt8] = []
-        var index = 0
-        while index < chars.count {
-            guard let value = UInt8(String(decoding: chars[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(value)
-            index += 2
-        }
-        return out
+        guard !text.isEmpty else { return nil }
+        return Hex.decode(text)
     }
 }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RoleKitSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -15,12 +16,7 @@ public enum SecureFileReader {
     /// Expands a leading `~` or `~/` to the home directory (`HOME`, else the password database).
     public static func expandTilde(_ path: String) -> String {
         guard path == "~" || path.hasPrefix("~/") else { return path }
-        var home = ProcessInfo.processInfo.environment["HOME"] ?? ""
-        if home.isEmpty, let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir {
-            home = String(cString: dir)
-        }
-        guard !home.isEmpty else { return path }
-        return home + path.dropFirst()
+        return SystemEnvironment.expandingTilde(path, home: SystemEnvironment.homeDirectory(SystemEnvironment.value))
     }
 
     /// Reads the whole file at `path` (after `~` expansion). Only regular files are read (a

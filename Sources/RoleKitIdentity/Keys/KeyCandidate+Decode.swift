@@ -47,7 +47,7 @@ extension CredentialFile.KeyCandidate {
         guard let secret = try passphrase() else {
             throw IdentityError(
                 .passphraseRequired,
-                "the private key is encrypted; pass --pkcs8-password, --passphrase-env NAME or --passphrase-file PATH (or run on a terminal to be asked)"
+                "the private key is encrypted; give its passphrase (or run on a terminal to be asked)"
             )
         }
         return secret

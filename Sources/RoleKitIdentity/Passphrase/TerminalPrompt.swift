@@ -14,7 +14,7 @@ public enum TerminalPrompt {
         guard fd >= 0 else {
             throw IdentityError(
                 .passphraseUnavailable,
-                "a passphrase is needed but there is no terminal to ask on; pass --pkcs8-password, --passphrase-env or --passphrase-file"
+                "a passphrase is needed but there is no terminal to ask on; give it another way"
             )
         }
         defer { close(fd) }

@@ -54,20 +54,20 @@ extension ARN {
     /// Checks that this is a Roles Anywhere ARN of `resourceType` (`profile`, `trust-anchor`, `crl`, `subject`).
     public func requireRolesAnywhere(_ resourceType: String, parameter: String) throws(ARNError) {
         guard service == "rolesanywhere" else {
-            throw ARNError(text: description, reason: "\(parameter) must be a Roles Anywhere ARN (arn:aws:rolesanywhere:REGION:ACCOUNT:\(resourceType)/ID), not a \(service) ARN")
+            throw ARNError(text: description, parameter: parameter, reason: "\(parameter) must be a Roles Anywhere ARN (arn:aws:rolesanywhere:REGION:ACCOUNT:\(resourceType)/ID), not a \(service) ARN")
         }
         guard !region.isEmpty, !accountId.isEmpty else {
-            throw ARNError(text: description, reason: "\(parameter) needs a region and an account id")
+            throw ARNError(text: description, parameter: parameter, reason: "\(parameter) needs a region and an account id")
         }
         guard let (type, id) = resourceTypeAndId, type == resourceType, !id.isEmpty else {
-            throw ARNError(text: description, reason: "\(parameter) must name a \(resourceType) (…:\(resourceType)/ID)")
+            throw ARNError(text: description, parameter: parameter, reason: "\(parameter) must name a \(resourceType) (…:\(resourceType)/ID)")
         }
     }
 
     /// Checks that this is an IAM role ARN (`arn:aws:iam::ACCOUNT:role/NAME`).
     public func requireIAMRole(parameter: String) throws(ARNError) {
         guard service == "iam", region.isEmpty, !accountId.isEmpty, resource.hasPrefix("role/"), resource.count > 5 else {
-            throw ARNError(text: description, reason: "\(parameter) must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
+            throw ARNError(text: description, parameter: parameter, reason: "\(parameter) must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
         }
     }
 }
@@ -75,6 +75,8 @@ extension ARN {
 /// A malformed or unexpected ARN.
 public struct ARNError: Error, Hashable, Sendable, CustomStringConvertible {
     public var text: String
+    /// The parameter that held it (`roleArn`, …), when a check named one.
+    public var parameter: String?
     public var reason: String
     public var description: String { "invalid ARN \"\(text)\": \(reason)" }
 }

@@ -33,17 +33,19 @@ public struct CreateSessionInput: Sendable, Hashable {
         let profile: ARN
         do {
             trustAnchor = try ARN(parsing: trustAnchorArn)
-            try trustAnchor.requireRolesAnywhere("trust-anchor", parameter: "--trust-anchor-arn")
+            try trustAnchor.requireRolesAnywhere("trust-anchor", parameter: "trustAnchorArn")
             profile = try ARN(parsing: profileArn)
-            try profile.requireRolesAnywhere("profile", parameter: "--profile-arn")
+            try profile.requireRolesAnywhere("profile", parameter: "profileArn")
             let role = try ARN(parsing: roleArn)
-            try role.requireIAMRole(parameter: "--role-arn")
+            try role.requireIAMRole(parameter: "roleArn")
         } catch {
-            throw RolesAnywhereError(.invalidInput, error.description)
+            throw RolesAnywhereError(.invalidInput, error.description, parameter: error.parameter)
         }
         // Regions are names before anything compares, prints or signs with them.
-        for (candidate, origin) in [(trustAnchor.region, "the trust anchor ARN"), (profile.region, "the profile ARN"), (region, "--region")] {
-            if let candidate, !RegionName.isValid(candidate) { throw RolesAnywhereError(.invalidInput, RegionName.problem(candidate, origin: origin)) }
+        for (candidate, origin) in [(trustAnchor.region, "the trust anchor ARN"), (profile.region, "the profile ARN"), (region, "the region")] {
+            if let candidate, !RegionName.isValid(candidate) {
+                throw RolesAnywhereError(.invalidInput, RegionName.problem(candidate, origin: origin), parameter: origin == "the region" ? "region" : nil)
+            }
         }
         guard trustAnchor.region == profile.region else {
             throw RolesAnywhereError(.invalidInput, "the trust anchor (\(trustAnchor.region)) and the profile (\(profile.region)) are in different regions; both must be in the region you call")
@@ -56,7 +58,7 @@ public struct CreateSessionInput: Sendable, Hashable {
         }
         let signingRegion = region ?? trustAnchor.region
         if signingRegion != trustAnchor.region {
-            throw RolesAnywhereError(.invalidInput, "--region \(signingRegion) differs from the trust anchor's region \(trustAnchor.region)")
+            throw RolesAnywhereError(.invalidInput, "the region \(signingRegion) differs from the trust anchor's region \(trustAnchor.region)", parameter: "region")
         }
         return signingRegion
     }
@@ -98,6 +100,11 @@ public struct CreateSessionOutput: Sendable, Hashable, Codable {
     public struct AssumedRoleUser: Sendable, Hashable, Codable {
         public var arn: String?
         public var assumedRoleId: String?
+
+        public init(arn: String? = nil, assumedRoleId: String? = nil) {
+            self.arn = arn
+            self.assumedRoleId = assumedRoleId
+        }
     }
 
     /// The credential fields. `description` hides the secret and token.
@@ -107,6 +114,13 @@ public struct CreateSessionOutput: Sendable, Hashable, Codable {
         public var sessionToken: String
         /// ISO-8601, as the service wrote it.
         public var expiration: String
+
+        public init(accessKeyId: String, secretAccessKey: String, sessionToken: String, expiration: String) {
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+            self.sessionToken = sessionToken
+            self.expiration = expiration
+        }
 
         public var description: String { "SessionCredentials(accessKeyId: \(accessKeyId), expiration: \(expiration))" }
         public var customMirror: Mirror {
@@ -120,8 +134,21 @@ public struct CreateSessionOutput: Sendable, Hashable, Codable {
         public var packedPolicySize: Int?
         public var roleArn: String?
         public var sourceIdentity: String?
+
+        public init(assumedRoleUser: AssumedRoleUser? = nil, credentials: SessionCredentials? = nil, packedPolicySize: Int? = nil, roleArn: String? = nil, sourceIdentity: String? = nil) {
+            self.assumedRoleUser = assumedRoleUser
+            self.credentials = credentials
+            self.packedPolicySize = packedPolicySize
+            self.roleArn = roleArn
+            self.sourceIdentity = sourceIdentity
+        }
     }
 
     public var credentialSet: [CredentialSet]
     public var subjectArn: String?
+
+    public init(credentialSet: [CredentialSet], subjectArn: String? = nil) {
+        self.credentialSet = credentialSet
+        self.subjectArn = subjectArn
+    }
 }

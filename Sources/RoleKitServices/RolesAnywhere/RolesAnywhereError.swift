@@ -52,8 +52,12 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
     public let serviceCode: String?
     public let status: Int?
     public let requestId: String?
+    /// The input parameter at fault (`roleArn`, `region`, …), for input errors: a front end
+    /// maps it to its own option name.
+    public let parameter: String?
 
-    public init(_ code: Code, _ message: String, serviceCode: String? = nil, status: Int? = nil, requestId: String? = nil) {
+    public init(_ code: Code, _ message: String, serviceCode: String? = nil, status: Int? = nil, requestId: String? = nil, parameter: String? = nil) {
+        self.parameter = parameter
         self.code = code
         self.message = message
         self.serviceCode = serviceCode
@@ -113,7 +117,7 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
         switch serviceCode {
         case "AccessDeniedException":
             if lower.contains("untrusted") || lower.contains("revoked") || lower.contains("expired certificate") || lower.contains("not yet valid") {
-                return make(.untrustedCertificate, "the certificate does not chain to an enabled trust anchor, or is expired or revoked; pass --intermediates if the trust anchor is a root CA")
+                return make(.untrustedCertificate, "the certificate does not chain to an enabled trust anchor, or is expired or revoked; give the intermediate certificates if the trust anchor is a root CA")
             }
             if lower.contains("signature") {
                 return make(.invalidSignature, "the request signature was rejected; check the clock and that the key matches the certificate")
@@ -122,7 +126,7 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
                 return make(.profileDisabled, "enable the profile in IAM Roles Anywhere, or use another profile")
             }
             if lower.contains("rolesessionname") {
-                return make(.sessionNameNotAllowed, "enable acceptRoleSessionName on the profile, or drop --role-session-name")
+                return make(.sessionNameNotAllowed, "enable acceptRoleSessionName on the profile, or give no role session name")
             }
             return make(.accessDenied, "")
         case "ResourceNotFoundException":
@@ -130,9 +134,9 @@ public struct RolesAnywhereError: Error, Sendable, Hashable, CustomStringConvert
         case "ValidationException":
             return make(.validation, "")
         case .some(let code) where RetryPolicy.throttlingCodes.contains(code):
-            return make(.throttled, "CreateSession is rate-limited; use --cache, serve or update instead of calling it for every command")
+            return make(.throttled, "CreateSession is rate-limited; cache the credentials instead of calling it for every command")
         default:
-            if status == 429 { return make(.throttled, "CreateSession is rate-limited; use --cache, serve or update") }
+            if status == 429 { return make(.throttled, "CreateSession is rate-limited; cache the credentials") }
             if status >= 500 { return make(.serviceUnavailable, "the service failed after retries; try again later") }
             return make(.unknownServiceError, "")
         }

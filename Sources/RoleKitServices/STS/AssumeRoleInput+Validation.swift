@@ -6,9 +6,9 @@ extension AssumeRoleInput {
     /// external id, source identity, MFA serial and code shapes.
     public func validate() throws(STSError) {
         do {
-            try ARN(parsing: roleArn).requireIAMRole(parameter: "--role-arn")
+            try ARN(parsing: roleArn).requireIAMRole(parameter: "roleArn")
         } catch {
-            throw STSError(.invalidInput, error.description)
+            throw STSError(.invalidInput, error.description, parameter: error.parameter)
         }
         guard RoleSessionName.isValid(roleSessionName) else {
             throw STSError(.invalidInput, "the role session name \"\(roleSessionName)\" must be 2–64 characters of letters, digits and + = , . @ _ -")
@@ -83,7 +83,7 @@ public enum MFA {
             guard tokenCode.count == 6, tokenCode.allSatisfy(\.isASCIIDigit) else {
                 throw STSError(.invalidInput, "the MFA code must be the 6 digits your device shows")
             }
-            guard serialNumber != nil else { throw STSError(.invalidInput, "an MFA code needs the device's serial number (--serial-number)") }
+            guard serialNumber != nil else { throw STSError(.invalidInput, "an MFA code needs the device's serial number", parameter: "serialNumber") }
         }
     }
 }

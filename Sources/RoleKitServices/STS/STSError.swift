@@ -47,8 +47,12 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible {
     public let serviceCode: String?
     public let status: Int?
     public let requestId: String?
+    /// The input parameter at fault (`roleArn`, `region`, …), for input errors: a front end
+    /// maps it to its own option name.
+    public let parameter: String?
 
-    public init(_ code: Code, _ message: String, serviceCode: String? = nil, status: Int? = nil, requestId: String? = nil) {
+    public init(_ code: Code, _ message: String, serviceCode: String? = nil, status: Int? = nil, requestId: String? = nil, parameter: String? = nil) {
+        self.parameter = parameter
         self.code = code
         self.message = message
         self.serviceCode = serviceCode

@@ -2,6 +2,7 @@ import Foundation
 import RoleKitCredentials
 import RoleKitServices
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 
@@ -33,7 +34,7 @@ struct ContainerAndIMDSTests {
         var full = ["HOME": home, "AWS_CONFIG_FILE": home + "/none", "AWS_SHARED_CREDENTIALS_FILE": home + "/none"]
         full.merge(environment) { $1 }
         let lookup = full
-        return DefaultCredentialChain(transport: transport, cache: nil, instanceMetadataTimeout: .seconds(20), environment: { lookup[$0] })
+        return DefaultCredentialChain(transport: transport, cache: nil, instanceMetadataTimeout: .seconds(20), environment: AWSEnvironment(lookup))
     }
 
     @Test func containerFullURIWithTokenFile() async throws {
@@ -120,7 +121,7 @@ struct ContainerAndIMDSTests {
         ]
         try await withServer(actions) { port, transport, server in
             let lookup: @Sendable (String) -> String? = { ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"][$0] }
-            let made = InstanceMetadataCredentialProvider(transport: transport, environment: lookup)
+            let made = InstanceMetadataCredentialProvider(transport: transport, environment: AWSEnvironment(variables: lookup))
             let provider = try #require(made)
             #expect(try await provider.credentials().accessKeyId == "ASIAMETADATA0000001")
             #expect(server.requests.count == 3)
@@ -131,7 +132,7 @@ struct ContainerAndIMDSTests {
     @Test func imdsDisabledOrSilentMeansNoCredentials() async throws {
         let transport = try HTTPTransport(configuration: .init(connectTimeout: .milliseconds(300), retry: .none))
         let disabled: @Sendable (String) -> String? = { ["AWS_EC2_METADATA_DISABLED": "true"][$0] }
-        let none = InstanceMetadataCredentialProvider(transport: transport, environment: disabled)
+        let none = InstanceMetadataCredentialProvider(transport: transport, environment: AWSEnvironment(variables: disabled))
         #expect(none == nil)
         // Nothing listens: the chain finds nothing (and does not hang).
         let probe = ScriptedHTTPServer([])
@@ -145,7 +146,7 @@ struct ContainerAndIMDSTests {
         let mute = ScriptedHTTPServer([.delay(.seconds(40), then: .respond(status: 200, body: "late"))])
         let mutePort = try await mute.start()
         let lookup: @Sendable (String) -> String? = { ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(mutePort)", "HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c"][$0] }
-        let quick = DefaultCredentialChain(transport: transport, cache: nil, instanceMetadataTimeout: .milliseconds(500), environment: lookup)
+        let quick = DefaultCredentialChain(transport: transport, cache: nil, instanceMetadataTimeout: .milliseconds(500), environment: AWSEnvironment(variables: lookup))
         let muteStart = ContinuousClock.now
         let silent = try await quick.resolve()
         #expect(silent == nil)

@@ -2,13 +2,14 @@ import Foundation
 import RoleKitCredentials
 import RoleKitServices
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 
 /// The library object behind the auth options (awsauthhelper's `Credentials`), against moto_server.
 @Suite("Credential session")
 struct CredentialSessionTests {
-    static let noFiles: @Sendable (String) -> String? = { name in
+    static let noFiles = AWSEnvironment { name in
         ["HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/config", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
          "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL_STS": MotoServer.endpoint.absoluteString][name]
     }
@@ -60,8 +61,9 @@ struct CredentialSessionTests {
             let second = try await session.freeze()
             #expect(second.accessKeyId != first.accessKeyId)
             // The base credentials stay reachable.
-            let (base, method) = try await session.baseProvider()
-            #expect(method == "explicit-keys")
+            let (base, source) = try await session.baseProvider()
+            #expect(source == .explicitKeys)
+            #expect(source.method == "explicit-keys")
             #expect(try await base.credentials().accessKeyId == "AKIABASEKEYS0000001")
             // Process-wide default.
             session.makeDefault()

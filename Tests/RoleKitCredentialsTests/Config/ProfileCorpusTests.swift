@@ -3,6 +3,7 @@ import Foundation
 import RoleKitCredentials
 import RoleKitServices
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 
@@ -120,7 +121,7 @@ struct ProfileCorpusTests {
         let transport = try HTTPTransport(configuration: .init(retry: .none))
         var outcome = Outcome(method: nil, access_key: nil, secret_key_sha256: nil, token_present: false, arn: nil, error: nil)
         do {
-            let chain = DefaultCredentialChain(transport: transport, cache: nil, environment: { lookup[$0] })
+            let chain = DefaultCredentialChain(transport: transport, cache: nil, environment: AWSEnvironment(lookup))
             if let resolution = try await chain.resolve(profile: spec.profile) {
                 outcome.method = resolution.method
                 let credentials = try await resolution.provider.credentials()

@@ -2,6 +2,7 @@ import Foundation
 import RoleKitCredentials
 import RoleKitSigning
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 

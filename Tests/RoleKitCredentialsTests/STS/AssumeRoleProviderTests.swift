@@ -3,6 +3,7 @@ import RoleKitCredentials
 import RoleKitServices
 import RoleKitSigning
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 
@@ -92,7 +93,7 @@ struct AssumeRoleProviderTests {
 
     /// An AssumeRole answer expiring `lifetime` seconds after `clock.now()` (computed when sent).
     static func answer(_ clock: ManualWallClock, lifetime: TimeInterval = 3600, key: String) -> ScriptedHTTPServer.Action {
-        STSClientWireTests.assumeRoleResponse(expiration: ISO8601Timestamp.format(clock.now().addingTimeInterval(lifetime)), keyId: key)
+        STSWireFixtures.assumeRoleResponse(expiration: ISO8601Timestamp.format(clock.now().addingTimeInterval(lifetime)), keyId: key)
     }
 
     func withSTS<T>(_ actions: [ScriptedHTTPServer.Action], clock: ManualWallClock, _ body: (URL, HTTPTransport, ScriptedHTTPServer) async throws -> T) async throws -> T {
@@ -117,9 +118,9 @@ struct AssumeRoleProviderTests {
         // The STS answers are scripted in order: first, then a failure, then a new set.
         let actions: [ScriptedHTTPServer.Action] = [
             Self.answer(clock, key: "ASIAFIRST00000000001"),
-            STSClientWireTests.errorResponse(503, "ServiceUnavailable"),
-            STSClientWireTests.errorResponse(503, "ServiceUnavailable"),
-            STSClientWireTests.assumeRoleResponse(expiration: ISO8601Timestamp.format(clock.now().addingTimeInterval(3 * 3600)), keyId: "ASIASECOND0000000001"),
+            STSWireFixtures.errorResponse(503, "ServiceUnavailable"),
+            STSWireFixtures.errorResponse(503, "ServiceUnavailable"),
+            STSWireFixtures.assumeRoleResponse(expiration: ISO8601Timestamp.format(clock.now().addingTimeInterval(3 * 3600)), keyId: "ASIASECOND0000000001"),
         ]
         try await withSTS(actions, clock: clock) { endpoint, transport, server in
             let provider = try AssumeRoleCredentialProvider(
@@ -157,7 +158,7 @@ struct AssumeRoleProviderTests {
                 transport: transport, clock: clock
             )
             _ = try await provider.credentials()
-            #expect(STSClientWireTests.form(server.requests[0].body)["TokenCode"] == "123456")
+            #expect(STSWireFixtures.form(server.requests[0].body)["TokenCode"] == "123456")
             clock.advance(by: 900)
             let error = await #expect(throws: STSError.self) { try await provider.credentials() }
             #expect(error?.code == .mfaCodeRequired)
@@ -168,7 +169,7 @@ struct AssumeRoleProviderTests {
     @Test func mfaCodeProviderIsAskedAtEachRefresh() async throws {
         let clock = ManualWallClock(Date())
         let asked = LockedBox(0)
-        try await withSTS([Self.answer(clock, lifetime: 900, key: "ASIAMFA0000000000001"), STSClientWireTests.assumeRoleResponse(expiration: ISO8601Timestamp.format(clock.now().addingTimeInterval(7200)), keyId: "ASIAMFA0000000000002")], clock: clock) { endpoint, transport, server in
+        try await withSTS([Self.answer(clock, lifetime: 900, key: "ASIAMFA0000000000001"), STSWireFixtures.assumeRoleResponse(expiration: ISO8601Timestamp.format(clock.now().addingTimeInterval(7200)), keyId: "ASIAMFA0000000000002")], clock: clock) { endpoint, transport, server in
             let provider = try AssumeRoleCredentialProvider(
                 parent: Self.base,
                 configuration: .init(roleArn: "arn:aws:iam::123456789012:role/demo", mfa: .init(serialNumber: "arn:aws:iam::123456789012:mfa/alice", tokenCode: .provider { _ in
@@ -180,7 +181,7 @@ struct AssumeRoleProviderTests {
             _ = try await provider.credentials()
             clock.advance(by: 900)
             #expect(try await provider.credentials().accessKeyId == "ASIAMFA0000000000002")
-            #expect(server.requests.map { STSClientWireTests.form($0.body)["TokenCode"] } == ["111111", "222222"])
+            #expect(server.requests.map { STSWireFixtures.form($0.body)["TokenCode"] } == ["111111", "222222"])
         }
     }
 

@@ -3,6 +3,7 @@ import RoleKitCredentials
 import RoleKitServices
 import RoleKitSigning
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import RoleKitCredentials
 import RoleKitServices
 import RoleKitTesting
+import RoleKitTestSupport
 import RoleKitTransport
 import Testing
 
@@ -85,7 +86,7 @@ struct MotoIntegrationTests {
         defer { try? FileManager.default.removeItem(atPath: file) }
         try "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvbmUifQ.c2ln\n".write(toFile: file, atomically: true, encoding: .utf8)
         let environment = ["AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web", "AWS_WEB_IDENTITY_TOKEN_FILE": file, "AWS_ROLE_SESSION_NAME": "pod-1", "AWS_REGION": "eu-west-1"]
-        var configuration = try #require(WebIdentityCredentialProvider.Configuration.fromEnvironment { environment[$0] })
+        var configuration = try #require(WebIdentityCredentialProvider.Configuration.fromEnvironment(AWSEnvironment(environment)))
         #expect(configuration.region == "eu-west-1")
         configuration.endpoint = MotoServer.endpoint
         try await withTransport { transport in

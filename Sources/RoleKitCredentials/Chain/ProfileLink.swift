@@ -1,0 +1,26 @@
+import RoleKitTransport
+
+/// The profile of the shared files (assume-role, web identity, credentials file,
+/// `credential_process`, config file). A named profile must exist; a missing `default` passes.
+/// As botocore, a `credential_process` runs when the chain is resolved (a failing process
+/// fails the resolution); role assumption waits for first use.
+public struct ProfileLink: CredentialChainLink {
+    public init() {}
+
+    public func resolveLazily(in context: CredentialChainContext) throws -> ProfileCredentialResolver.Resolution? {
+        let resolver = try context.profileResolver()
+        guard resolver.configuration.profiles[context.profileName] != nil else {
+            if context.explicitProfile != nil || context.environmentProfile != nil {
+                _ = try resolver.resolve(profile: context.profileName)
+            }
+            return nil
+        }
+        return try resolver.resolve(profile: context.profileName)
+    }
+
+    public func resolve(in context: CredentialChainContext) async throws -> ProfileCredentialResolver.Resolution? {
+        guard let resolution = try resolveLazily(in: context) else { return nil }
+        if case .credentialProcess = resolution.source { _ = try await resolution.provider.credentials() }
+        return resolution
+    }
+}
