@@ -204,82 +204,29 @@ let package = Package(
             path: "Tests/RoleKitTestSupport",
             swiftSettings: strictSettings
         ),
-        .testTarget(
-            name: "RoleKitSupportTests",
-            dependencies: ["RoleKitSupport", "RoleKitTestSupport"],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitSigningTests",
-            dependencies: [
-                "RoleKitSigning", "RoleKitIdentity", "RoleKitTesting", "RoleKitTestSupport",
-                .product(name: "X509", package: "swift-certificates"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitIdentityTests",
-            dependencies: [
-                "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
-                .product(name: "X509", package: "swift-certificates"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitTransportTests",
-            dependencies: [
-                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
-                .product(name: "X509", package: "swift-certificates"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitServicesTests",
-            dependencies: [
-                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
-                .product(name: "X509", package: "swift-certificates"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitEndpointsTests",
-            dependencies: [
-                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
-                .product(name: "X509", package: "swift-certificates"),
-                "RoleKitEndpoints",
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitArgumentParserTests",
-            dependencies: [
-                "RoleKitArgumentParser", "RoleKitCredentials", "RoleKitTransport", "RoleKitTestSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitCredentialsTests",
-            dependencies: [
-                "RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning", "RoleKitTesting", "RoleKitTestSupport",
-                "RoleKitEndpoints",
-                .product(name: "X509", package: "swift-certificates"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitCLITests",
-            dependencies: ["rolekit", "RoleKitTesting", "RoleKitTestSupport", "RoleKitEmulator", "RoleKitCredentials", "RoleKitArgumentParser", "RoleKitCLI"],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "RoleKitEmulatorTests",
-            dependencies: [
-                "RoleKitEmulator", "RoleKitServices", "RoleKitTransport", "RoleKitSigning", "RoleKitTesting",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: strictSettings
-        ),
+        testTarget("RoleKitSupportTests", ["RoleKitSupport"]),
+        testTarget("RoleKitSigningTests", ["RoleKitSigning", "RoleKitIdentity"]),
+        testTarget("RoleKitIdentityTests", ["RoleKitIdentity", "RoleKitSigning"]),
+        testTarget("RoleKitTransportTests", libraryLayers),
+        testTarget("RoleKitServicesTests", libraryLayers),
+        testTarget("RoleKitCredentialsTests", libraryLayers + ["RoleKitEndpoints"]),
+        testTarget("RoleKitEndpointsTests", libraryLayers + ["RoleKitEndpoints"]),
+        testTarget("RoleKitEmulatorTests", ["RoleKitEmulator", "RoleKitServices", "RoleKitTransport", "RoleKitSigning", .product(name: "Crypto", package: "swift-crypto")]),
+        testTarget("RoleKitArgumentParserTests", ["RoleKitArgumentParser", "RoleKitCredentials", "RoleKitTransport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        testTarget("RoleKitCLITests", ["rolekit", "RoleKitEmulator", "RoleKitCredentials", "RoleKitArgumentParser", "RoleKitCLI"]),
     ]
 )
+
+/// The modules the credential-layer suites exercise together (the emulator is their server).
+var libraryLayers: [Target.Dependency] {
+    ["RoleKitCredentials", "RoleKitServices", "RoleKitTransport", "RoleKitEmulator", "RoleKitIdentity", "RoleKitSigning"]
+}
+
+/// A test target of one module: its own dependencies plus the test helpers every suite shares.
+func testTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(
+        name: name,
+        dependencies: dependencies + ["RoleKitTesting", "RoleKitTestSupport", .product(name: "X509", package: "swift-certificates")],
+        swiftSettings: strictSettings
+    )
+}

@@ -33,11 +33,6 @@ public struct RoleKitCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// The version of this build.
-public enum RoleKitVersion {
-    public static let string = "0.1.0"
-}
-
 extension RoleKitCommand {
     /// Runs the command line with the process arguments and exits.
     ///

@@ -27,6 +27,20 @@ package enum SystemEnvironment {
         return "/"
     }
 
+    /// `TMPDIR` without a trailing slash, else `/tmp`.
+    package static var temporaryDirectory: String {
+        guard var value = value("TMPDIR"), !value.isEmpty else { return "/tmp" }
+        while value.count > 1 && value.hasSuffix("/") { value.removeLast() }
+        return value
+    }
+
+    /// The folder part of `path`: `""` for a bare name, `/` for a file at the root.
+    package static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
     /// `path` with a leading `~` or `~/` replaced by `home`, as botocore's `os.path.expanduser`
     /// does for the current user (`~user` is left alone).
     package static func expandingTilde(_ path: String, home: String) -> String {

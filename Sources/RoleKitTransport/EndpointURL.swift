@@ -1,5 +1,6 @@
 public import FoundationEssentials
 import RoleKitSigning
+import RoleKitSupport
 
 /// Endpoint URLs from flags, environment variables and config files, checked before use.
 ///

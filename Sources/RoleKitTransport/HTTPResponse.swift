@@ -1,4 +1,5 @@
 import RoleKitSigning
+import RoleKitSupport
 
 /// A complete HTTP response.
 public struct HTTPResponse: Sendable {

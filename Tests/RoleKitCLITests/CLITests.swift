@@ -44,7 +44,7 @@ import Testing
     ])
     func signStringRSAIsExact(_ certificate: String, _ key: String, _ digest: String) async throws {
         let pki = TestPKI.shared
-        let expected = try ReferenceSigner.signString(certificate: pki.path(certificate), key: pki.path(key), digest: digest.lowercased())
+        let expected = try await ReferenceSigner.signString(certificate: pki.path(certificate), key: pki.path(key), digest: digest.lowercased())
         let text = try await Subprocess.rolekitAsync(["sign-string", "--certificate", pki.path(certificate), "--private-key", pki.path(key), "--format", "text", "--digest", digest])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdoutText == expected.signature! + "\n")
@@ -57,16 +57,16 @@ import Testing
     @Test(arguments: [("p256.pem", "p256.sec1.key", "SHA256"), ("p384.pem", "p384.pkcs8.key", "SHA256"), ("p384.pem", "p384.sec1-params.key", "SHA384"), ("p256.pem", "p256.pkcs8.der", "SHA512")])
     func signStringECVerifies(_ certificate: String, _ key: String, _ digest: String) async throws {
         let pki = TestPKI.shared
-        let reference = try ReferenceSigner.signString(certificate: pki.path(certificate), key: nil)
+        let reference = try await ReferenceSigner.signString(certificate: pki.path(certificate), key: nil)
         let result = try await Subprocess.rolekitAsync(["sign-string", "--certificate", pki.path(certificate), "--private-key", pki.path(key), "--format", "text", "--digest", digest])
         #expect(result.status == 0, "\(result.stderr)")
         let signature = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try ReferenceSigner.verify(certificate: pki.path(certificate), message: [UInt8](hex: reference.payload)!, signatureHex: signature, digest: digest.lowercased()))
+        #expect(try await ReferenceSigner.verify(certificate: pki.path(certificate), message: [UInt8](hex: reference.payload)!, signatureHex: signature, digest: digest.lowercased()))
     }
 
     @Test func signStringWithPKCS12AsCertificate() async throws {
         let pki = TestPKI.shared
-        let expected = try ReferenceSigner.signString(certificate: pki.path("rsa2048.pem"), key: pki.path("rsa2048.pkcs8.key"))
+        let expected = try await ReferenceSigner.signString(certificate: pki.path("rsa2048.pem"), key: pki.path("rsa2048.pkcs8.key"))
         let result = try await Subprocess.rolekitAsync(["sign-string", "--certificate", pki.path("rsa2048.nopass.p12"), "--format", "text"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdoutText == expected.signature! + "\n")
@@ -125,7 +125,7 @@ import Testing
             "--private-key", pki.path("rsa2048.pbes2-sha256-aes256.key"), "--format", "text",
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        let expected = try ReferenceSigner.signString(certificate: pki.path("rsa2048.pem"), key: pki.path("rsa2048.pkcs8.key"))
+        let expected = try await ReferenceSigner.signString(certificate: pki.path("rsa2048.pem"), key: pki.path("rsa2048.pkcs8.key"))
         let transcript = result.stdoutText
         #expect(transcript.contains("Passphrase for"))
         #expect(transcript.contains(expected.signature!))

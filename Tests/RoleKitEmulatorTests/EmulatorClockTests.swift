@@ -32,19 +32,16 @@ struct EmulatorClockTests {
         let server = EmulatorServer(rolesAnywhere: harness.emulator)
         let port = try await server.start()
         let transport = try HTTPTransport(configuration: .init(retry: .none), clock: harness.clock)
-        do {
+        try await withTeardown({
             let endpoint = try #require(URL(string: "http://127.0.0.1:\(port)"))
             let signer = SigV4Signer(credentials: harness.adminCredentials, region: EmulatorHarness.region, service: "sts")
             let request = SigningRequest(method: "POST", path: "/", headers: [.init("Host", "127.0.0.1:\(port)"), .init("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: Array(Self.assumeRoleForm.utf8))
             let response = try await transport.send(request, to: endpoint, sign: { request, date in signer.sign(request, at: date) }, parseError: { _ in ServiceErrorInfo(code: nil, message: nil) })
             #expect(EmulatorHarness.element("Expiration", in: response.body) == "2031-01-01T00:30:00Z")
-        } catch {
-            try? await transport.shutdown()
+        }, teardown: {
+            try await transport.shutdown()
             await server.stop()
-            throw error
-        }
-        try await transport.shutdown()
-        await server.stop()
+        })
     }
 
     @Test func createSessionExpirationFollowsTheClockAndExpiredKeysAreRefusedBySTS() async throws {

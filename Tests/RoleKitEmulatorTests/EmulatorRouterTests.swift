@@ -27,15 +27,10 @@ struct EmulatorRouterTests {
         let server = EmulatorServer(rolesAnywhere: harness.emulator, configuration: .init(maximumBodyBytes: 4096))
         let port = try await server.start()
         let transport = try HTTPTransport(configuration: .init(retry: .none), clock: harness.clock)
-        do {
-            try await body(harness, port, transport)
-        } catch {
-            try? await transport.shutdown()
+        try await withTeardown({ try await body(harness, port, transport) }, teardown: {
+            try await transport.shutdown()
             await server.stop()
-            throw error
-        }
-        try await transport.shutdown()
-        await server.stop()
+        })
     }
 
     static func expectUnknownOperation(_ response: HTTPResponse, _ method: String, _ path: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -61,15 +61,10 @@ struct CredentialEndpointServerTests {
         let server = CredentialEndpointServer(configuration: .init(port: 0, hopLimit: nil, mode: mode, maximumTokens: maximumTokens), credentials: served, clock: clock)
         let port = try await server.start()
         let transport = try HTTPTransport(configuration: .init(retry: .none))
-        do {
-            try await body(port, transport, source, clock, served)
-        } catch {
-            try? await transport.shutdown()
+        try await withTeardown({ try await body(port, transport, source, clock, served) }, teardown: {
+            try await transport.shutdown()
             await server.stop()
-            throw error
-        }
-        try await transport.shutdown()
-        await server.stop()
+        })
     }
 
     @Test func imdsV2FlowAndEveryRefusal() async throws {

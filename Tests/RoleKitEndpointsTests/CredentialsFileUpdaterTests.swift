@@ -73,8 +73,8 @@ struct CredentialsFileUpdaterTests {
         let directory = NSTemporaryDirectory() + "rolekit-updater-\(UUID().uuidString)/nested"
         defer { try? FileManager.default.removeItem(atPath: (directory as NSString).deletingLastPathComponent) }
         let updater = CredentialsFileUpdater(profile: "ra", path: directory + "/credentials")
-        try updater.write(Credentials(accessKeyId: "ASIAWRITTEN00000001", secretAccessKey: "s3cret=with/chars", sessionToken: "tok", expiration: Date(timeIntervalSince1970: 2_000_000_000)))
-        try CredentialsFileUpdater(profile: "other", path: directory + "/credentials").write(Credentials(accessKeyId: "AKIAOTHER0000000001", secretAccessKey: "o"))
+        try await updater.write(Credentials(accessKeyId: "ASIAWRITTEN00000001", secretAccessKey: "s3cret=with/chars", sessionToken: "tok", expiration: Date(timeIntervalSince1970: 2_000_000_000)))
+        try await CredentialsFileUpdater(profile: "other", path: directory + "/credentials").write(Credentials(accessKeyId: "AKIAOTHER0000000001", secretAccessKey: "o"))
         let script = "import sys, botocore.configloader as c; p = c.raw_config_parse(sys.argv[1]); print(p['ra']['aws_access_key_id'], p['ra']['aws_secret_access_key'], p['other']['aws_access_key_id'])"
         let result = try await Subprocess.runAsync([TestEnvironment.python, "-c", script, directory + "/credentials"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -25,16 +25,10 @@ struct STSClientWireTests {
         let port = try await server.start()
         let transport = try HTTPTransport(configuration: .init(retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5))))
         let client = STSClient(transport: transport, region: "eu-west-1", endpoint: URL(string: "http://127.0.0.1:\(port)")!)
-        do {
-            let result = try await body(client, server)
+        return try await withTeardown({ try await body(client, server) }, teardown: {
             try await transport.shutdown()
             await server.stop()
-            return result
-        } catch {
-            try? await transport.shutdown()
-            await server.stop()
-            throw error
-        }
+        })
     }
 
     @Test func everyAssumeRoleParameterReachesTheWire() async throws {

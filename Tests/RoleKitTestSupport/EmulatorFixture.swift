@@ -76,13 +76,8 @@ package func withEmulator(
 ) async throws {
     let fixture = try await EmulatorFixture()
     let transport = try HTTPTransport(configuration: configuration, clock: clock)
-    do {
-        try await body(fixture, transport)
-    } catch {
-        try? await transport.shutdown()
+    try await withTeardown({ try await body(fixture, transport) }, teardown: {
+        try await transport.shutdown()
         await fixture.stop()
-        throw error
-    }
-    try await transport.shutdown()
-    await fixture.stop()
+    })
 }

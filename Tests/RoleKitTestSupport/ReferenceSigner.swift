@@ -31,7 +31,7 @@ public enum ReferenceSigner {
         contentType: String = "application/json",
         path: String = "/sessions",
         query: String = ""
-    ) throws -> Signature {
+    ) async throws -> Signature {
         let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("rolekit-body-\(UUID().uuidString)")
         try Data(body).write(to: bodyFile)
         defer { try? FileManager.default.removeItem(at: bodyFile) }
@@ -41,17 +41,17 @@ public enum ReferenceSigner {
             "--body-file", bodyFile.path, "--content-type", contentType, "--path", path, "--query", query,
         ]
         if let chain { arguments += ["--chain", chain] }
-        let result = try Subprocess.run(arguments)
+        let result = try await Subprocess.runAsync(arguments)
         guard result.status == 0 else { throw Failure(description: "reference signer failed: \(result.stderr)") }
         return try JSONDecoder().decode(Signature.self, from: Data(result.stdout))
     }
 
     /// Verifies `signatureHex` over `message` with the certificate's public key, using openssl.
-    public static func verify(certificate: String, message: [UInt8], signatureHex: String, digest: String = "sha256") throws -> Bool {
+    public static func verify(certificate: String, message: [UInt8], signatureHex: String, digest: String = "sha256") async throws -> Bool {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("rolekit-msg-\(UUID().uuidString)")
         try Data(message).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try Subprocess.run([
+        let result = try await Subprocess.runAsync([
             TestEnvironment.python, TestEnvironment.referenceScript("sigv4_x509.py"), "verify",
             "--cert", certificate, "--string-to-sign-file", file.path, "--signature-hex", signatureHex, "--digest", digest,
         ])
@@ -64,10 +64,10 @@ public enum ReferenceSigner {
     }
 
     /// `aws_signing_helper`'s sign-string payload for `certificate`, signed by openssl when `key` is given.
-    public static func signString(certificate: String, key: String?, digest: String = "sha256") throws -> SignString {
+    public static func signString(certificate: String, key: String?, digest: String = "sha256") async throws -> SignString {
         var arguments = [TestEnvironment.python, TestEnvironment.referenceScript("sigv4_x509.py"), "sign-string", "--cert", certificate, "--digest", digest]
         if let key { arguments += ["--key", key] }
-        let result = try Subprocess.run(arguments)
+        let result = try await Subprocess.runAsync(arguments)
         guard result.status == 0 else { throw Failure(description: "reference sign-string failed: \(result.stderr)") }
         return try JSONDecoder().decode(SignString.self, from: Data(result.stdout))
     }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Keys, certificates and bad inputs made by `scripts/make-test-pki.sh` (openssl), once per
-/// test process, in a temporary folder.
+/// test process, in a temporary folder; or, when `scripts/test` made them before the tests
+/// started, read from `ROLEKIT_TEST_PKI_DIR`. Making them takes a while, and a test waiting for
+/// that holds one of the few cooperative threads every other test needs.
 public final class TestPKI: Sendable {
     /// The passphrase of every encrypted fixture but the Unicode one.
     public static let passphrase = "test-passphrase"
@@ -22,11 +24,18 @@ public final class TestPKI: Sendable {
     public let serials: [String: String]
 
     private init() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("rolekit-pki-\(getpid())-\(UUID().uuidString.prefix(8))")
-        let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/make-test-pki.sh").path
-        let result = try Subprocess.run(["/bin/bash", script, base.path])
-        guard result.status == 0 else {
-            throw NSError(domain: "TestPKI", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.stderr])
+        let base: URL
+        if let made = ProcessInfo.processInfo.environment["ROLEKIT_TEST_PKI_DIR"], !made.isEmpty,
+            FileManager.default.fileExists(atPath: made + "/serials.txt")
+        {
+            base = URL(fileURLWithPath: made)
+        } else {
+            base = FileManager.default.temporaryDirectory.appendingPathComponent("rolekit-pki-\(getpid())-\(UUID().uuidString.prefix(8))")
+            let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/make-test-pki.sh").path
+            let result = try Subprocess.run(["/bin/bash", script, base.path])
+            guard result.status == 0 else {
+                throw NSError(domain: "TestPKI", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: result.stderr])
+            }
         }
         directory = base
         var serials: [String: String] = [:]

@@ -40,14 +40,7 @@ struct TLSTests {
             ),
             transport: transport
         )
-        do {
-            let output = try await provider.createSession()
-            try await transport.shutdown()
-            return output
-        } catch {
-            try? await transport.shutdown()
-            throw error
-        }
+        return try await withTeardown({ try await provider.createSession() }, teardown: { try await transport.shutdown() })
     }
 
     @Test func untrustedServerCertificateIsRefusedByDefault() async throws {

@@ -48,11 +48,7 @@ struct AssumeRoleCommand: AsyncParsableCommand {
     @Option(name: .customLong("external-id"), help: ArgumentHelp("External id the role's trust policy requires.", valueName: "id"))
     var externalId: String?
 
-    @Option(name: .customLong("serial-number"), help: ArgumentHelp("MFA device ARN or serial.", valueName: "arn"))
-    var serialNumber: String?
-
-    @Option(name: .customLong("token-code"), help: ArgumentHelp("MFA code (asked on the terminal when --serial-number is given without it).", valueName: "code"))
-    var tokenCode: String?
+    @OptionGroup var mfaOptions: MFAOptions
 
     @Option(name: .customLong("source-identity"), help: ArgumentHelp("Source identity to set on the session.", valueName: "name"))
     var sourceIdentity: String?
@@ -111,14 +107,7 @@ struct AssumeRoleCommand: AsyncParsableCommand {
         let endpoint = try connection.endpointURL()
         let fileCache: (any AssumeRoleCache)? = cache ? JSONFileAssumeRoleCache(directory: cacheDirectory.map { SecureFileReader.expandTilde($0) } ?? JSONFileAssumeRoleCache.awsCLIDirectory) : nil
 
-        var mfa: AssumeRoleCredentialProvider.MFA?
-        if let serialNumber {
-            if let tokenCode {
-                mfa = .init(serialNumber: serialNumber, tokenCode: .oneTime(tokenCode))
-            } else {
-                mfa = .init(serialNumber: serialNumber, tokenCode: .provider { serial in try MFAPrompt.ask(serial: serial) })
-            }
-        }
+        let mfa = mfaOptions.assumeRoleMFA
         var provider = base
         for via in viaRoleArns {
             provider = try provider.assumingRole(.init(roleArn: via, region: region, endpoint: endpoint, validate: !noValidate), transport: transport, cache: fileCache)
@@ -135,77 +124,5 @@ struct AssumeRoleCommand: AsyncParsableCommand {
         let credentials = try await final.credentials()
         let user = final.lastResponse?.assumedRoleUser ?? fileCache?.entry(forKey: final.cacheKey)?.assumedRoleUser
         return output.render(credentials, assumedRoleUser: user)
-    }
-}
-
-/// `rolekit session-token`: GetSessionToken, usually with MFA.
-struct SessionTokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "session-token",
-        abstract: "Get a session token for the base credentials (GetSessionToken), usually with an MFA code."
-    )
-
-    @Option(name: .customLong("serial-number"), help: ArgumentHelp("MFA device ARN or serial.", valueName: "arn"))
-    var serialNumber: String?
-
-    @Option(name: .customLong("token-code"), help: ArgumentHelp("MFA code (asked on the terminal when --serial-number is given without it).", valueName: "code"))
-    var tokenCode: String?
-
-    @Option(name: .customLong("duration-seconds"), help: ArgumentHelp("Session length, 900–129600 seconds.", valueName: "seconds"))
-    var durationSeconds: Int?
-
-    @Option(help: "Output: json, env or process.")
-    var output: CredentialsOutputFormat = .json
-
-    @OptionGroup(title: "Credentials") var auth: AWSAuthOptions
-    @OptionGroup var connection: STSConnectionOptions
-
-    func run() async throws {
-        let text = try await StandardError.failingWithOneLine { () async throws -> String in
-            if let durationSeconds, !(900...129_600).contains(durationSeconds) {
-                throw STSError(.invalidInput, "--duration-seconds must be 900–129600 for GetSessionToken")
-            }
-            var code = tokenCode
-            if let serialNumber, code == nil { code = try MFAPrompt.ask(serial: serialNumber) }
-            try MFA.validate(serialNumber: serialNumber, tokenCode: code)
-            let sts = try await auth.withSession(connection) { session, transport in
-                let base = try await session.freeze()
-                let client = STSClient(transport: transport, region: session.region, endpoint: try connection.endpointURL())
-                return try await client.getSessionToken(.init(durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: code), credentials: base.signingCredentials)
-            }
-            return output.render(try Credentials(sts))
-        }
-        print(text)
-    }
-}
-
-/// `rolekit whoami`: GetCallerIdentity, and which source gave the credentials.
-struct WhoamiCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "whoami",
-        abstract: "Show the account, ARN and user id of the current credentials (GetCallerIdentity), and their source.",
-        discussion: """
-            Prints what `aws sts get-caller-identity` prints, plus "CredentialSource": the provider
-            that answered (env, shared-credentials-file, config-file, assume-role, custom-process,
-            assume-role-with-web-identity, container-role, iam-role or explicit-keys, with
-            +mfa-session / +assume-role when --mfa-serial / --role apply).
-              rolekit whoami --profile deploy
-            """
-    )
-
-    @OptionGroup(title: "Credentials") var auth: AWSAuthOptions
-    @OptionGroup var connection: STSConnectionOptions
-
-    func run() async throws {
-        let text = try await StandardError.failingWithOneLine { () async throws -> String in
-            let (identity, source) = try await auth.withSession(connection) { session, transport in
-                let credentials = try await session.freeze()
-                let identity = try await STSClient(transport: transport, region: session.region, endpoint: try connection.endpointURL())
-                    .getCallerIdentity(credentials: credentials.signingCredentials)
-                return (identity, session.method ?? "unknown")
-            }
-            return JSONWriter.pretty().render(.object(["UserId": .string(identity.userId), "Account": .string(identity.account), "Arn": .string(identity.arn), "CredentialSource": .string(source)]))
-        }
-        print(text)
     }
 }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RoleKitSupport
 #if canImport(CoreFoundation)
 // With Dispatch imported elsewhere in the module, libc's `stat` is owned by CoreFoundation's
 // module map; importing it keeps `stat` members visible.
@@ -15,9 +16,9 @@ import Darwin
 /// Writes files that hold secrets: a temporary file in the same directory (mode 0600, created
 /// exclusively), flushed, then renamed over the target, so readers see the old or the new
 /// content and never a half-written file.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Creates `directory` (and parents) with mode 0700 when missing.
-    public static func ensureDirectory(_ directory: String) throws(CredentialsError) {
+    package static func ensureDirectory(_ directory: String) throws(CredentialsError) {
         var info = stat()
         if stat(directory, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
@@ -25,7 +26,7 @@ public enum AtomicFile {
             }
             return
         }
-        let parent = NSStringPath(directory).deletingLastComponent
+        let parent = SystemEnvironment.parentDirectory(of: directory)
         if !parent.isEmpty, parent != directory { try ensureDirectory(parent) }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw CredentialsError(.io, "cannot create \(directory) (errno \(errno))")
@@ -38,9 +39,9 @@ public enum AtomicFile {
     ///
     /// - Parameter followSymlink: When `path` is a symbolic link, write its target so the link
     ///   stays (the credentials file); otherwise the link itself is replaced by a regular file.
-    public static func write(_ bytes: [UInt8], to path: String, followSymlink: Bool = false) throws(CredentialsError) {
+    package static func write(_ bytes: [UInt8], to path: String, followSymlink: Bool = false) throws(CredentialsError) {
         let target = followSymlink ? try resolveSymlinks(path) : path
-        let directory = NSStringPath(target).deletingLastComponent
+        let directory = SystemEnvironment.parentDirectory(of: target)
         try ensureDirectory(directory.isEmpty ? "." : directory)
         sweepStaleTemporaries(of: target)
         let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -74,7 +75,7 @@ public enum AtomicFile {
     }
 
     /// The file that ``write(_:to:followSymlink:)`` with `followSymlink` replaces.
-    public static func resolveTarget(_ path: String) throws(CredentialsError) -> String { try resolveSymlinks(path) }
+    package static func resolveTarget(_ path: String) throws(CredentialsError) -> String { try resolveSymlinks(path) }
 
     /// The file a chain of symbolic links ends at (at most 16 links); `path` itself when it is
     /// not a link or does not exist.
@@ -90,7 +91,7 @@ public enum AtomicFile {
             if destination.hasPrefix("/") {
                 current = destination
             } else {
-                let parent = NSStringPath(current).deletingLastComponent
+                let parent = SystemEnvironment.parentDirectory(of: current)
                 current = (parent.isEmpty ? "." : parent) + "/" + destination
             }
         }
@@ -98,7 +99,7 @@ public enum AtomicFile {
     }
 
     /// Runs `body` holding an exclusive `flock` on `lockPath` (see ``openLock(_:)``).
-    public static func withLock<T>(_ lockPath: String, _ body: () throws(CredentialsError) -> T) throws(CredentialsError) -> T {
+    package static func withLock<T>(_ lockPath: String, _ body: () throws(CredentialsError) -> T) throws(CredentialsError) -> T {
         let lock = try openLock(lockPath)
         defer { closeLock(lock) }
         while flock(lock, LOCK_EX) != 0 {
@@ -109,7 +110,7 @@ public enum AtomicFile {
 
     /// Opens (creating, 0600) a lock file without following symbolic links; it must be a
     /// regular file of this user.
-    public static func openLock(_ lockPath: String) throws(CredentialsError) -> Int32 {
+    package static func openLock(_ lockPath: String) throws(CredentialsError) -> Int32 {
         let lock = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
         guard lock >= 0 else {
             throw CredentialsError(.io, errno == ELOOP ? "the lock file \(lockPath) is a symbolic link; remove it" : "cannot open the lock file \(lockPath) (errno \(errno))")
@@ -123,7 +124,7 @@ public enum AtomicFile {
     }
 
     /// Releases and closes a lock from ``openLock(_:)``.
-    public static func closeLock(_ lock: Int32) {
+    package static func closeLock(_ lock: Int32) {
         flock(lock, LOCK_UN)
         close(lock)
     }
@@ -131,21 +132,6 @@ public enum AtomicFile {
 }
 
 /// Path helpers without Foundation's `NSString`.
-struct NSStringPath: ExpressibleByStringLiteral {
-    var value: String
-    init(stringLiteral value: String) { self.value = value }
-    init(_ value: String) { self.value = value }
-
-    var deletingLastComponent: String {
-        guard let slash = value.lastIndex(of: "/") else { return "" }
-        if slash == value.startIndex { return "/" }
-        return String(value[..<slash])
-    }
-}
-
-extension String {
-    static func asPath(_ s: String) -> NSStringPath { NSStringPath(s) }
-}
 
 @inline(__always)
 private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {

@@ -5,7 +5,7 @@ public struct ContainerLink: CredentialChainLink {
     public init() {}
 
     public func resolveLazily(in context: CredentialChainContext) throws -> ProfileCredentialResolver.Resolution? {
-        guard let provider = try ContainerCredentialProvider(transport: context.transport, environment: context.environment) else { return nil }
+        guard let provider = try ContainerCredentialProvider(transport: context.transport, environment: context.environment, clock: context.clock) else { return nil }
         return .init(provider: provider, source: .container(endpoint: provider.url), region: context.environment.region)
     }
 }

@@ -13,12 +13,15 @@ public final class CredentialChainContext: Sendable {
     public let credentialsPath: String?
     /// How long the instance metadata service may take to answer before it counts as absent.
     public let instanceMetadataTimeout: Duration?
+    /// The time of refresh and backoff decisions of the providers the links make.
+    public let clock: any WallClock
     private let loaded = Mutex<SharedConfiguration?>(nil)
 
     public init(
         transport: HTTPTransport, cache: (any AssumeRoleCache)?, environment: AWSEnvironment, explicitProfile: String?,
-        configPath: String?, credentialsPath: String?, instanceMetadataTimeout: Duration?
+        configPath: String?, credentialsPath: String?, instanceMetadataTimeout: Duration?, clock: any WallClock = SystemWallClock()
     ) {
+        self.clock = clock
         self.transport = transport
         self.cache = cache
         self.environment = environment

@@ -35,6 +35,8 @@ public final class DefaultCredentialChain: CredentialProvider {
     public let credentialsPath: String?
     /// The sources, in the order they are asked.
     public let links: [any CredentialChainLink]
+    /// The time the sources' refresh and backoff decisions use.
+    public let clock: any WallClock
     private let resolved = Mutex<Resolution?>(nil)
 
     /// A chain over the process-wide ``RoleKitTransport/HTTPTransport/shared()`` transport:
@@ -58,8 +60,9 @@ public final class DefaultCredentialChain: CredentialProvider {
     public init(
         transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), instanceMetadataTimeout: Duration? = nil,
         environment: AWSEnvironment = .process, profile: String? = nil, configPath: String? = nil, credentialsPath: String? = nil,
-        links: [any CredentialChainLink] = DefaultCredentialChain.standardLinks
+        links: [any CredentialChainLink] = DefaultCredentialChain.standardLinks, clock: any WallClock = SystemWallClock()
     ) {
+        self.clock = clock
         self.transport = transport
         self.cache = cache
         self.instanceMetadataTimeout = instanceMetadataTimeout
@@ -118,7 +121,7 @@ public final class DefaultCredentialChain: CredentialProvider {
     private func context(profile: String?, configPath: String?, credentialsPath: String?) -> CredentialChainContext {
         CredentialChainContext(
             transport: transport, cache: cache, environment: environment, explicitProfile: profile,
-            configPath: configPath, credentialsPath: credentialsPath, instanceMetadataTimeout: instanceMetadataTimeout
+            configPath: configPath, credentialsPath: credentialsPath, instanceMetadataTimeout: instanceMetadataTimeout, clock: clock
         )
     }
 }

@@ -8,7 +8,7 @@ public struct InstanceMetadataLink: CredentialChainLink {
     public func resolveLazily(in context: CredentialChainContext) throws -> ProfileCredentialResolver.Resolution? { nil }
 
     public func resolve(in context: CredentialChainContext) async throws -> ProfileCredentialResolver.Resolution? {
-        guard let provider = InstanceMetadataCredentialProvider(transport: context.transport, timeout: context.instanceMetadataTimeout, environment: context.environment),
+        guard let provider = InstanceMetadataCredentialProvider(transport: context.transport, timeout: context.instanceMetadataTimeout, environment: context.environment, clock: context.clock),
             (try? await provider.credentials()) != nil
         else { return nil }
         return .init(provider: provider, source: .instanceMetadata(endpoint: provider.endpoint), region: context.environment.region)

@@ -1,5 +1,6 @@
 public import FoundationEssentials
 import RoleKitSigning
+import RoleKitSupport
 
 /// An INI file read as botocore reads `~/.aws/config` and `~/.aws/credentials` (Python's
 /// `RawConfigParser`): `#`/`;` full-line comments, option names lowercased, values stripped,

@@ -2,6 +2,7 @@ public import FoundationEssentials
 public import RoleKitServices
 public import RoleKitTransport
 import RoleKitSigning
+import RoleKitSupport
 
 /// Resolves a profile of the shared files to a provider, in botocore's order and with its
 /// rules: assume-role (`role_arn` with `source_profile` at any depth, loops refused, or

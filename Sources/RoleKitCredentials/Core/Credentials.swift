@@ -35,13 +35,6 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Anything that produces credentials.
-public protocol CredentialProvider: Sendable {
-    /// Valid credentials: cached ones while they are fresh, new ones when needed.
-    func credentials() async throws -> Credentials
-}
-
-
 extension Credentials: CustomReflectable {
     /// `dump` and debuggers see the access key id and expiration only.
     public var customMirror: Mirror {

@@ -5,6 +5,7 @@ import RoleKitSigning
 public import RoleKitTransport
 import Synchronization
 public import Logging
+import RoleKitSupport
 
 /// Credentials from IAM Roles Anywhere: an X.509 certificate and its key sign `CreateSession`.
 ///

@@ -1,17 +1,18 @@
 import Crypto
-public import FoundationEssentials
-public import RoleKitSigning
+package import FoundationEssentials
+package import RoleKitSigning
+import RoleKitSupport
 
 /// Checks SigV4 (`AWS4-HMAC-SHA256`) signatures of control-plane and STS calls against known
 /// access keys, as AWS does: key known, scope (date, region, service), ±5 minutes, signature.
-public struct SigV4Verifier: Sendable {
+package struct SigV4Verifier: Sendable {
     /// Secret access keys by access key id.
-    public let secrets: @Sendable (String) -> String?
-    public let region: String
-    public let service: String
-    public let toleranceSeconds: Int
+    package let secrets: @Sendable (String) -> String?
+    package let region: String
+    package let service: String
+    package let toleranceSeconds: Int
 
-    public init(region: String, service: String, toleranceSeconds: Int = 300, secrets: @escaping @Sendable (String) -> String?) {
+    package init(region: String, service: String, toleranceSeconds: Int = 300, secrets: @escaping @Sendable (String) -> String?) {
         self.region = region
         self.service = service
         self.toleranceSeconds = toleranceSeconds
@@ -21,7 +22,7 @@ public struct SigV4Verifier: Sendable {
     /// - Returns: The access key id that signed the request.
     /// - Throws: ``EmulatorError`` with AWS's codes (`MissingAuthenticationTokenException`,
     ///   `UnrecognizedClientException`, `InvalidSignatureException`).
-    public func verify(_ request: SigningRequest, now: Date) throws(EmulatorError) -> String {
+    package func verify(_ request: SigningRequest, now: Date) throws(EmulatorError) -> String {
         guard let header = request.firstHeader(named: "authorization") else {
             throw EmulatorError(status: 403, code: "MissingAuthenticationTokenException", message: "Missing Authentication Token")
         }

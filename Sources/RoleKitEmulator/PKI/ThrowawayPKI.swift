@@ -1,6 +1,7 @@
 import Crypto
 import _CryptoExtras
 public import FoundationEssentials
+import RoleKitSupport
 import SwiftASN1
 import RoleKitSigning
 import X509
@@ -44,7 +45,7 @@ public struct ThrowawayPKI: Sendable {
 
     /// Makes the PKI in a new folder under `parent` (default: the system temporary folder).
     public static func make(leafKeyType: KeyType = .p256, commonName: String = "rolekit-quickstart", serverNames: [String] = [], parent: String? = nil, now: Date = Date()) throws -> ThrowawayPKI {
-        let base = parent ?? (ProcessInfoLite.temporaryDirectory)
+        let base = parent ?? SystemEnvironment.temporaryDirectory
         var template = Array("\(base)/rolekit-pki-XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw EmulatorError.configuration("cannot create a temporary folder in \(base) (errno \(errno))")
@@ -151,31 +152,13 @@ public struct ThrowawayPKI: Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw EmulatorError.configuration("cannot create \(path) (errno \(errno))") }
         defer { close(descriptor) }
-        let bytes = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw EmulatorError.configuration("cannot write \(path) (errno \(errno))")
-            }
-            offset += written
+        guard SystemCall.writeAll(descriptor, Array((text.hasSuffix("\n") ? text : text + "\n").utf8)) else {
+            throw EmulatorError.configuration("cannot write \(path) (errno \(errno))")
         }
     }
 }
 
-enum ProcessInfoLite {
-    static var temporaryDirectory: String {
-        if let pointer = getenv("TMPDIR"), case let value = String(cString: pointer), !value.isEmpty {
-            return value.hasSuffix("/") ? String(value.dropLast()) : value
-        }
-        return "/tmp"
-    }
-}
 
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    write(descriptor, buffer, count)
-}
 
 /// Dotted-quad IPv4 parsing for subject alternative names.
 enum IPv4Address {

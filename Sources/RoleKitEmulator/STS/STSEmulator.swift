@@ -2,6 +2,7 @@ public import FoundationEssentials
 public import RoleKitSigning
 public import RoleKitTransport
 import RoleKitServices
+import RoleKitSupport
 
 /// Enough STS for the credentials the emulator vends: `GetCallerIdentity` and `AssumeRole`
 /// (for chaining), query protocol with XML answers, SigV4-verified against the sessions the

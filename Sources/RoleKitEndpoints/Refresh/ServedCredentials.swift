@@ -112,7 +112,7 @@ public final class ServedCredentials: Sendable {
 
     /// Refreshes ahead of expiry until the task is cancelled; `onChange` gets each new set of
     /// credentials (an error it throws ends the loop).
-    public func run(onChange: (Credentials) throws -> Void) async rethrows {
+    public func run(onChange: (Credentials) async throws -> Void) async rethrows {
         var seen = state.withLock { $0.current }
         while !Task.isCancelled {
             do {
@@ -123,7 +123,7 @@ public final class ServedCredentials: Sendable {
             await refresh()
             if case .success(let now) = current(), now.credentials != seen {
                 seen = now.credentials
-                try onChange(now.credentials)
+                try await onChange(now.credentials)
             }
         }
     }

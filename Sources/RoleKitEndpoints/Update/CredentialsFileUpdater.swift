@@ -3,6 +3,7 @@ public import RoleKitCredentials
 import RoleKitIdentity
 import RoleKitSigning
 public import RoleKitTransport
+import RoleKitSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -62,6 +63,21 @@ public struct CredentialsFileUpdater: Sendable {
             let updated = Self.replacing(profile: profile, in: existing, with: Self.values(credentials))
             try AtomicFile.write(updated, to: path, followSymlink: true)
         }
+    }
+
+    /// ``write(_:)`` from async code: the write (and the wait for the lock) runs on a thread of
+    /// its own, never on a cooperative one.
+    public func write(_ credentials: Credentials) async throws(CredentialsError) {
+        let updater = self
+        let failure: CredentialsError? = await DedicatedThread.run {
+            do throws(CredentialsError) {
+                try updater.write(credentials)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// The keys written for `credentials`, in order.
@@ -161,11 +177,11 @@ public struct CredentialsFileUpdater: Sendable {
     public func run(_ served: ServedCredentials, once: Bool, onWrite: @Sendable (Credentials) -> Void = { _ in }) async throws {
         try await served.start()
         guard case .success(let first) = served.current() else { return }
-        try write(first.credentials)
+        try await write(first.credentials)
         onWrite(first.credentials)
         if once { return }
         try await served.run { credentials in
-            try write(credentials)
+            try await write(credentials)
             onWrite(credentials)
         }
     }

@@ -11,8 +11,8 @@ import Darwin
 /// (only regular files are read), size is capped while reading, and for files that hold
 /// secrets written by RoleKit or the AWS CLI (caches, locks) a symlink, another owner or a
 /// mode open to group or others is refused.
-public enum SafeFile {
-    public enum Problem: Error, Sendable, Hashable {
+package enum SafeFile {
+    package enum Problem: Error, Sendable, Hashable {
         case notFound
         case permissionDenied
         case isDirectory
@@ -28,25 +28,25 @@ public enum SafeFile {
         case io(errno: Int32)
     }
 
-    public struct Rules: Sendable {
-        public var maximumSize: Int
+    package struct Rules: Sendable {
+        package var maximumSize: Int
         /// Refuse a symbolic link as the last path component.
-        public var refuseSymlinks: Bool
+        package var refuseSymlinks: Bool
         /// Require the file to be owned by the effective user and to have no group/other bits.
-        public var ownerOnly: Bool
+        package var ownerOnly: Bool
 
-        public init(maximumSize: Int, refuseSymlinks: Bool = false, ownerOnly: Bool = false) {
+        package init(maximumSize: Int, refuseSymlinks: Bool = false, ownerOnly: Bool = false) {
             self.maximumSize = maximumSize
             self.refuseSymlinks = refuseSymlinks
             self.ownerOnly = ownerOnly
         }
 
         /// Caches and other files of secrets that RoleKit (or the AWS CLI) writes itself.
-        public static func privateFile(maximumSize: Int = 1 << 20) -> Rules { Rules(maximumSize: maximumSize, refuseSymlinks: true, ownerOnly: true) }
+        package static func privateFile(maximumSize: Int = 1 << 20) -> Rules { Rules(maximumSize: maximumSize, refuseSymlinks: true, ownerOnly: true) }
     }
 
     /// Opens `path` for reading under `rules`; the caller closes the descriptor.
-    public static func open(_ path: String, rules: Rules, flags: Int32 = O_RDONLY) throws(Problem) -> Int32 {
+    package static func open(_ path: String, rules: Rules, flags: Int32 = O_RDONLY) throws(Problem) -> Int32 {
         var openFlags = flags | O_CLOEXEC | O_NONBLOCK
         if rules.refuseSymlinks { openFlags |= O_NOFOLLOW }
         let fd = Glibc_open(path, openFlags, 0)
@@ -70,7 +70,7 @@ public enum SafeFile {
     }
 
     /// Checks an open descriptor: a regular file, within the size, and owner-only when asked.
-    public static func check(_ fd: Int32, rules: Rules) throws(Problem) {
+    package static func check(_ fd: Int32, rules: Rules) throws(Problem) {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(errno: errno) }
         let type = info.st_mode & S_IFMT
@@ -85,14 +85,14 @@ public enum SafeFile {
     }
 
     /// The whole file at `path`, read under `rules`.
-    public static func read(_ path: String, rules: Rules) throws(Problem) -> [UInt8] {
+    package static func read(_ path: String, rules: Rules) throws(Problem) -> [UInt8] {
         let fd = try open(path, rules: rules)
         defer { close(fd) }
         return try read(fd: fd, limit: rules.maximumSize)
     }
 
     /// Reads `fd` to its end, refusing more than `limit` bytes.
-    public static func read(fd: Int32, limit: Int) throws(Problem) -> [UInt8] {
+    package static func read(fd: Int32, limit: Int) throws(Problem) -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -111,7 +111,7 @@ public enum SafeFile {
 
     /// `lstat` of `path`: whether it is a regular file, its owner and its modification time
     /// (seconds since 1970); `nil` when it cannot be read.
-    public static func linkStatus(_ path: String) -> (isRegularFile: Bool, ownedByUser: Bool, modified: Int)? {
+    package static func linkStatus(_ path: String) -> (isRegularFile: Bool, ownedByUser: Bool, modified: Int)? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
         #if canImport(Darwin)
@@ -123,7 +123,7 @@ public enum SafeFile {
     }
 
     /// A short description of `problem`, for messages that name the file themselves.
-    public static func describe(_ problem: Problem) -> String {
+    package static func describe(_ problem: Problem) -> String {
         switch problem {
         case .notFound: return "does not exist"
         case .permissionDenied: return "cannot be read (permission denied)"

@@ -7,9 +7,9 @@ import Darwin
 #endif
 
 /// Reads a secret from the controlling terminal (`/dev/tty`) with echo turned off.
-public enum TerminalPrompt {
+package enum TerminalPrompt {
     /// Fails with a clear error when the process has no terminal (a service, CI, credential_process).
-    public static func readSecret(prompt: String) throws(IdentityError) -> Passphrase {
+    package static func readSecret(prompt: String) throws(IdentityError) -> Passphrase {
         let fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else {
             throw IdentityError(

@@ -1,10 +1,11 @@
+import RoleKitSupport
 /// AWS region names as botocore accepts them: 1–63 letters, digits and hyphens, neither
 /// starting nor ending with a hyphen, and not digits only.
 ///
 /// Every region that reaches a host name (flags, `AWS_REGION`, config values, ARNs) is checked
 /// here first, so an odd value is an error that names its origin, never a malformed URL.
-public enum RegionName {
-    public static func isValid(_ region: some StringProtocol) -> Bool {
+package enum RegionName {
+    package static func isValid(_ region: some StringProtocol) -> Bool {
         let bytes = Array(region.utf8)
         guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else { return false }
         var allDigits = true
@@ -19,7 +20,7 @@ public enum RegionName {
     }
 
     /// The message for an invalid region from `origin` (a flag, a variable, a file).
-    public static func problem(_ region: some StringProtocol, origin: String) -> String {
+    package static func problem(_ region: some StringProtocol, origin: String) -> String {
         "the region \"\(SafeText.excerpt(region, limit: 70))\" from \(origin) is not a region name (letters, digits and hyphens, like eu-west-1)"
     }
 }

@@ -16,16 +16,10 @@ struct ContainerAndIMDSTests {
         let server = ScriptedHTTPServer(actions)
         let port = try await server.start()
         let transport = try HTTPTransport(configuration: .init(retry: .none))
-        do {
-            let result = try await body(port, transport, server)
+        return try await withTeardown({ try await body(port, transport, server) }, teardown: {
             try await transport.shutdown()
             await server.stop()
-            return result
-        } catch {
-            try? await transport.shutdown()
-            await server.stop()
-            throw error
-        }
+        })
     }
 
     /// The metadata probe gets 20 s here: a loaded CI machine must not turn an answer into "none".
@@ -77,15 +71,19 @@ struct ContainerAndIMDSTests {
     }
 
     @Test func containerErrorsStopTheChain() async throws {
-        try await withServer([.respond(status: 500, body: "oops"), .respond(status: 200, body: "not json")]) { port, transport, _ in
-            let chain = Self.chain(transport, ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/c", "AWS_EC2_METADATA_DISABLED": "true"])
+        try await withServer([.respond(status: 500, body: "oops"), .respond(status: 200, body: "not json")]) { port, transport, server in
+            // The chain's clock decides the backoff: a loaded machine cannot stretch it.
+            let clock = ManualWallClock(Date())
+            let environment = AWSEnvironment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/c", "AWS_EC2_METADATA_DISABLED": "true", "HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c"])
+            let chain = DefaultCredentialChain(transport: transport, cache: nil, environment: environment, clock: clock)
             let provider = try #require(try await chain.resolve()).provider
             let first = await #expect(throws: CredentialsError.self) { try await provider.credentials() }
             #expect(first?.code == .retrievalFailed)
             // Right after a failure the same error comes back without a new call (backoff).
             let again = await #expect(throws: CredentialsError.self) { try await provider.credentials() }
             #expect(again?.message == first?.message)
-            try await Task.sleep(for: .milliseconds(1100))
+            #expect(server.requests.count == 1)
+            clock.advance(by: 1.1)
             let second = await #expect(throws: CredentialsError.self) { try await provider.credentials() }
             #expect(second?.message.contains("not credentials JSON") == true)
         }
@@ -135,13 +133,15 @@ struct ContainerAndIMDSTests {
         let none = InstanceMetadataCredentialProvider(transport: transport, environment: AWSEnvironment(variables: disabled))
         #expect(none == nil)
         // Nothing listens: the chain finds nothing (and does not hang).
-        let probe = ScriptedHTTPServer([])
-        let port = try await probe.start()
-        await probe.stop()
+        // Port 1: nothing listens there. With a metadata timeout of 100 s a call, a refused
+        // connection must not wait for it. The bound is that, not a speed: on a loaded 2-core
+        // machine the suite may be descheduled for many seconds.
+        let refusedEnvironment = AWSEnvironment(["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1", "HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/c", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c"])
+        let refusing = DefaultCredentialChain(transport: transport, cache: nil, instanceMetadataTimeout: .seconds(100), environment: refusedEnvironment)
         let start = ContinuousClock.now
-        let nothing = try await Self.chain(transport, ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"]).resolve()
+        let nothing = try await refusing.resolve()
         #expect(nothing == nil)
-        #expect(ContinuousClock.now - start < .seconds(15))
+        #expect(ContinuousClock.now - start < .seconds(90))
         // A metadata service that accepts but never answers: the probe gives up after its timeout.
         let mute = ScriptedHTTPServer([.delay(.seconds(40), then: .respond(status: 200, body: "late"))])
         let mutePort = try await mute.start()
@@ -150,7 +150,8 @@ struct ContainerAndIMDSTests {
         let muteStart = ContinuousClock.now
         let silent = try await quick.resolve()
         #expect(silent == nil)
-        #expect(ContinuousClock.now - muteStart < .seconds(25))
+        // Waiting for the server would take its 40 s.
+        #expect(ContinuousClock.now - muteStart < .seconds(39))
         await mute.stop()
         try await transport.shutdown()
     }

@@ -15,15 +15,7 @@ struct CredentialSessionTests {
     }
 
     func withTransport<T>(_ body: (HTTPTransport) async throws -> T) async throws -> T {
-        let transport = try HTTPTransport(configuration: .init(retry: .none))
-        do {
-            let result = try await body(transport)
-            try await transport.shutdown()
-            return result
-        } catch {
-            try? await transport.shutdown()
-            throw error
-        }
+        try await RoleKitTesting.withTransport(.init(retry: .none), body)
     }
 
     @Test func checksDescribeTheSettings() async throws {

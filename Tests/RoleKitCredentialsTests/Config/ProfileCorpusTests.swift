@@ -31,9 +31,11 @@ struct ProfileCorpusTests {
         }
     }
 
-    /// botocore's answers for the whole corpus, computed once.
-    static let botocore: [String: Outcome] = {
-        let result = try? Subprocess.run([TestEnvironment.python, TestEnvironment.referenceScript("botocore_resolve.py"), "--all", corpus.path, MotoServer.endpoint.absoluteString])
+    /// botocore's answers for the whole corpus, computed once (about 15 s of Python). A task,
+    /// not a lazy `static let`: the 99 cases wait for it suspended, instead of each holding a
+    /// cooperative thread, which stalled every other suite of the process for as long.
+    static let botocoreAnswers = Task<[String: Outcome], Never> {
+        let result = try? await Subprocess.runAsync([TestEnvironment.python, TestEnvironment.referenceScript("botocore_resolve.py"), "--all", corpus.path, MotoServer.endpoint.absoluteString])
         guard let result, result.status == 0 else { fatalError("botocore_resolve.py failed: \(result?.stderr ?? "did not run")") }
         var answers: [String: Outcome] = [:]
         struct Line: Decodable {
@@ -46,7 +48,7 @@ struct ProfileCorpusTests {
             }
         }
         return answers
-    }()
+    }
 
     struct Spec: Decodable {
         var profile: String?
@@ -101,7 +103,7 @@ struct ProfileCorpusTests {
 
     @Test(arguments: cases)
     func agreesWithBotocore(_ name: String) async throws {
-        var expected = try #require(Self.botocore[name], "botocore gave no answer for \(name)")
+        var expected = try #require(await Self.botocoreAnswers.value[name], "botocore gave no answer for \(name)")
         // A deliberate difference: botocore hands out keys from a file whatever their shape (an
         // inline "# comment" becomes part of the key id, an empty secret is accepted); RoleKit
         // validates every credential before use. Decided here from botocore's own answer: a

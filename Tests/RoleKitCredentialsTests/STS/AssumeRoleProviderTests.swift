@@ -101,16 +101,10 @@ struct AssumeRoleProviderTests {
         let port = try await server.start()
         // The transport's own clock stays real (signing times are not under test here).
         let transport = try HTTPTransport(configuration: .init(retry: .none))
-        do {
-            let result = try await body(URL(string: "http://127.0.0.1:\(port)")!, transport, server)
+        return try await withTeardown({ try await body(URL(string: "http://127.0.0.1:\(port)")!, transport, server) }, teardown: {
             try await transport.shutdown()
             await server.stop()
-            return result
-        } catch {
-            try? await transport.shutdown()
-            await server.stop()
-            throw error
-        }
+        })
     }
 
     @Test func refreshWindowsKeepLastGoodAndRecover() async throws {

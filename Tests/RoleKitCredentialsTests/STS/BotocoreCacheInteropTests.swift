@@ -50,9 +50,9 @@ struct BotocoreCacheInteropTests {
         return args
     }
 
-    @Test func cacheKeysEqualBotocores() throws {
+    @Test func cacheKeysEqualBotocores() async throws {
         let json = try JSONSerialization.data(withJSONObject: Self.cases.map(Self.botocoreArguments))
-        let result = try Subprocess.run([TestEnvironment.python, TestEnvironment.referenceScript("botocore_cache_key.py")], stdin: Array(json))
+        let result = try await Subprocess.runAsync([TestEnvironment.python, TestEnvironment.referenceScript("botocore_cache_key.py")], stdin: Array(json))
         #expect(result.status == 0, "\(result.stderr)")
         let expected = result.stdoutText.split(separator: "\n").map(String.init)
         #expect(expected.count == Self.cases.count)
@@ -61,7 +61,7 @@ struct BotocoreCacheInteropTests {
         }
     }
 
-    @Test func botocoreUsesAnEntryRoleKitWrote() throws {
+    @Test func botocoreUsesAnEntryRoleKitWrote() async throws {
         let directory = NSTemporaryDirectory() + "rolekit-interop-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let cache = JSONFileAssumeRoleCache(directory: directory)
@@ -71,7 +71,7 @@ struct BotocoreCacheInteropTests {
             credentials: Credentials(accessKeyId: "ASIAWRITTENBYROLEKIT", secretAccessKey: "s", sessionToken: "t", expiration: Date().addingTimeInterval(3600)),
             assumedRoleUser: AssumedRoleUser(assumedRoleId: "AROAEXAMPLE:generated", arn: "arn:aws:sts::123456789012:assumed-role/demo/generated")
         ), forKey: key)
-        let result = try Subprocess.run([TestEnvironment.python, TestEnvironment.referenceScript("botocore_cache_interop.py"), "read", directory, Self.role, "--external-id", "ext-9", "--duration", "3600"])
+        let result = try await Subprocess.runAsync([TestEnvironment.python, TestEnvironment.referenceScript("botocore_cache_interop.py"), "read", directory, Self.role, "--external-id", "ext-9", "--duration", "3600"])
         #expect(result.status == 0, "\(result.stderr)")
         let answer = try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any]
         #expect(answer?["access_key"] as? String == "ASIAWRITTENBYROLEKIT")
@@ -82,7 +82,7 @@ struct BotocoreCacheInteropTests {
         let directory = NSTemporaryDirectory() + "rolekit-interop-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let expiration = ISO8601Timestamp.format(Date().addingTimeInterval(2 * 3600))
-        let result = try Subprocess.run([
+        let result = try await Subprocess.runAsync([
             TestEnvironment.python, TestEnvironment.referenceScript("botocore_cache_interop.py"), "write", directory, Self.role, "--external-id", "ext-9",
             "--access-key-id", "ASIAWRITTENBYBOTO001", "--secret", "s", "--token", "t", "--expiration", expiration,
         ])

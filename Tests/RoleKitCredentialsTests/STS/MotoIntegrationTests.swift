@@ -12,15 +12,7 @@ struct MotoIntegrationTests {
     static let base = StaticCredentialProvider(Credentials(accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), region: "us-east-1")
 
     func withTransport<T>(_ body: (HTTPTransport) async throws -> T) async throws -> T {
-        let transport = try HTTPTransport(configuration: .init(retry: .none))
-        do {
-            let result = try await body(transport)
-            try await transport.shutdown()
-            return result
-        } catch {
-            try? await transport.shutdown()
-            throw error
-        }
+        try await RoleKitTesting.withTransport(.init(retry: .none), body)
     }
 
     @Test func chainOfDepthThreeAndCallerIdentityThroughIt() async throws {

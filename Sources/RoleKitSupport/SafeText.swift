@@ -4,13 +4,13 @@
 /// Messages never carry file contents or command lines; where a value from outside must be
 /// named (a label, a service's error code, a server's short message), it goes through here so
 /// that a hostile value can neither forge log lines nor flood a terminal.
-public enum SafeText {
+package enum SafeText {
     /// The default cap, in characters.
-    public static let defaultLimit = 160
+    package static let defaultLimit = 160
 
     /// `text` with control characters (C0, DEL, C1, line and paragraph separators, bidi
     /// overrides) replaced by `?`, cut to `limit` characters with `…` when longer.
-    public static func excerpt(_ text: some StringProtocol, limit: Int = defaultLimit) -> String {
+    package static func excerpt(_ text: some StringProtocol, limit: Int = defaultLimit) -> String {
         var out = String.UnicodeScalarView()
         var count = 0
         for scalar in text.unicodeScalars {
@@ -25,7 +25,7 @@ public enum SafeText {
     }
 
     /// Whether `scalar` could change how a message is displayed or split into lines.
-    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
         case 0x2028, 0x2029: return true  // line and paragraph separators
@@ -35,7 +35,7 @@ public enum SafeText {
     }
 
     /// Whether every byte of `text` is printable ASCII (0x20...0x7E).
-    public static func isPrintableASCII(_ text: some StringProtocol) -> Bool {
+    package static func isPrintableASCII(_ text: some StringProtocol) -> Bool {
         text.utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
     }
 }
