@@ -136,6 +136,9 @@ package enum ChildProcess {
         return failure
     }
 
+    /// `ENOENT`: the program does not exist.
+    package static let noSuchFile = ENOENT
+
     /// The description of an `errno` value.
     package static func describe(errno value: Int32) -> String {
         String(cString: strerror(value))

@@ -41,6 +41,45 @@ package enum SystemEnvironment {
         return String(path[..<slash])
     }
 
+    /// `text` with `$NAME` and `${NAME}` replaced by their values, as Python's
+    /// `os.path.expandvars` does: names of letters, digits and `_`; unset ones are left as written.
+    package static func expandingVariables(_ text: String, _ variables: (String) -> String?) -> String {
+        guard text.contains("$") else { return text }
+        let characters = Array(text)
+        var out = ""
+        var index = 0
+        func isNameCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }
+        while index < characters.count {
+            let character = characters[index]
+            guard character == "$", index + 1 < characters.count else {
+                out.append(character)
+                index += 1
+                continue
+            }
+            var end = index + 1
+            var name = ""
+            if characters[end] == "{" {
+                guard let close = characters[(end + 1)...].firstIndex(of: "}") else {
+                    out.append(character)
+                    index += 1
+                    continue
+                }
+                name = String(characters[(end + 1)..<close])
+                end = close + 1
+            } else {
+                while end < characters.count, isNameCharacter(characters[end]) { end += 1 }
+                name = String(characters[(index + 1)..<end])
+            }
+            if !name.isEmpty, let value = variables(name) {
+                out += value
+            } else {
+                out += String(characters[index..<end])
+            }
+            index = max(end, index + 1)
+        }
+        return out
+    }
+
     /// `path` with a leading `~` or `~/` replaced by `home`, as botocore's `os.path.expanduser`
     /// does for the current user (`~user` is left alone).
     package static func expandingTilde(_ path: String, home: String) -> String {

@@ -72,11 +72,18 @@ public struct AWSEnvironment: Sendable {
         return SystemEnvironment.expandingTilde(path, home: homeDirectory)
     }
 
-    /// `AWS_CONFIG_FILE`, else `~/.aws/config`, `~` expanded.
-    public var configFilePath: String { expandingTilde(nonEmpty("AWS_CONFIG_FILE") ?? "~/.aws/config") }
+    /// `AWS_CONFIG_FILE`, else `~/.aws/config`; `$VAR` and `~` expanded as botocore expands them.
+    public var configFilePath: String { expandingPath(nonEmpty("AWS_CONFIG_FILE") ?? "~/.aws/config") }
 
-    /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`, `~` expanded.
-    public var credentialsFilePath: String { expandingTilde(nonEmpty("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials") }
+    /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`; `$VAR` and `~` expanded.
+    public var credentialsFilePath: String { expandingPath(nonEmpty("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials") }
+
+    /// A path setting as botocore reads it: `$NAME`/`${NAME}` from these variables
+    /// (`os.path.expandvars`), then `~` (`os.path.expanduser`). Values inside config files are
+    /// never expanded.
+    public func expandingPath(_ path: String) -> String {
+        expandingTilde(SystemEnvironment.expandingVariables(path, variables))
+    }
 
     /// botocore's configured endpoint for a service (see ``ProcessEnvironment/configuredEndpoint(service:environment:)``).
     public func configuredEndpoint(service: String) throws(TransportError) -> URL? {

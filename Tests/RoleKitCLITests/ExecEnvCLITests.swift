@@ -6,7 +6,17 @@ import Testing
 /// `rolekit exec`, `rolekit env` and the shared auth options, run as a user runs them.
 @Suite("exec, env and auth options", .serialized)
 struct ExecEnvCLITests {
-    static let keys = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "AWS_ACCESS_KEY_ID": "AKIAEXECTEST0000001", "AWS_SECRET_ACCESS_KEY": "exec-secret-value", "AWS_PROFILE": "should-be-removed", "AWS_REGION": "eu-north-1"]
+    /// Environment keys, and an `AWS_PROFILE` exec must not pass on. The profile exists (a
+    /// region only): as botocore, RoleKit refuses an `AWS_PROFILE` naming no profile even when
+    /// environment keys are set (corpus case 102).
+    static let keys: [String: String] = {
+        let file = NSTemporaryDirectory() + "rolekit-exec-credentials-\(UUID().uuidString)"
+        try? "[should-be-removed]\nregion = eu-north-1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        return [
+            "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "AWS_SHARED_CREDENTIALS_FILE": file, "AWS_CONFIG_FILE": file + ".missing",
+            "AWS_ACCESS_KEY_ID": "AKIAEXECTEST0000001", "AWS_SECRET_ACCESS_KEY": "exec-secret-value", "AWS_PROFILE": "should-be-removed", "AWS_REGION": "eu-north-1",
+        ]
+    }()
 
     @Test func execPassesCredentialsAndTheExitStatus() async throws {
         let result = try await Subprocess.rolekitAsync(["exec", "--", "sh", "-c", "echo \"$AWS_ACCESS_KEY_ID|$AWS_REGION|${AWS_PROFILE:-unset}|$AWS_DEFAULT_REGION\"; exit 7"], environment: Self.keys)

@@ -45,6 +45,13 @@ public final class CredentialChainContext: Sendable {
         return configuration
     }
 
+    /// A profile chosen explicitly or by `AWS_DEFAULT_PROFILE`/`AWS_PROFILE` must exist, before
+    /// any source is asked (botocore raises `ProfileNotFound` even with environment keys set).
+    public func requireSelectedProfile() throws(CredentialsError) {
+        guard let name = explicitProfile ?? environmentProfile else { return }
+        _ = try profileResolver().requireProfile(name)
+    }
+
     /// A resolver of profiles over the shared files.
     public func profileResolver() throws(CredentialsError) -> ProfileCredentialResolver {
         ProfileCredentialResolver(configuration: try sharedConfiguration(), transport: transport, cache: cache, environment: environment)

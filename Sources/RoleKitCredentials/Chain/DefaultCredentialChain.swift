@@ -102,6 +102,7 @@ public final class DefaultCredentialChain: CredentialProvider {
     /// - Parameter profile: `nil` uses `AWS_DEFAULT_PROFILE`, `AWS_PROFILE`, then `default`.
     public func resolve(profile explicitProfile: String?, configPath: String? = nil, credentialsPath: String? = nil) async throws -> Resolution? {
         let context = context(profile: explicitProfile, configPath: configPath, credentialsPath: credentialsPath)
+        try context.requireSelectedProfile()
         for link in links {
             if let resolution = try await link.resolve(in: context) { return resolution }
         }
@@ -112,6 +113,7 @@ public final class DefaultCredentialChain: CredentialProvider {
     /// instance metadata service, which counts only when it answers, is never the answer).
     public func resolveLazily(profile explicitProfile: String? = nil, configPath: String? = nil, credentialsPath: String? = nil) throws -> Resolution? {
         let context = context(profile: explicitProfile ?? profile, configPath: configPath ?? self.configPath, credentialsPath: credentialsPath ?? self.credentialsPath)
+        try context.requireSelectedProfile()
         for link in links {
             if let resolution = try link.resolveLazily(in: context) { return resolution }
         }

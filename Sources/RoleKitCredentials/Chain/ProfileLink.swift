@@ -20,7 +20,14 @@ public struct ProfileLink: CredentialChainLink {
 
     public func resolve(in context: CredentialChainContext) async throws -> ProfileCredentialResolver.Resolution? {
         guard let resolution = try resolveLazily(in: context) else { return nil }
-        if case .credentialProcess = resolution.source { _ = try await resolution.provider.credentials() }
+        if case .credentialProcess = resolution.source {
+            do {
+                _ = try await resolution.provider.credentials()
+            } catch let error as CredentialsError where error.code == .expired {
+                // As botocore: the process is the source; its expired answer fails at use.
+                return resolution
+            }
+        }
         return resolution
     }
 }

@@ -50,12 +50,21 @@ public struct INIFile: Sendable, Hashable {
         var currentOption: String?
         var currentIndent = 0
 
-        func finishSection() {
+        func finishSection() throws(CredentialsError) {
             guard let name = currentSection else { return }
             var values: [String: Value] = [:]
             for option in optionOrder {
                 let raw = rawValues[option] ?? ""
-                values[option] = raw.hasPrefix("\n") ? .nested(parseNested(raw)) : .text(raw)
+                if raw.hasPrefix("\n") {
+                    // botocore's _parse_nested splits each line at "=": a line without one is
+                    // its ConfigParseError.
+                    guard let nested = parseNested(raw) else {
+                        throw CredentialsError(.malformed, "\(path): \(SafeText.excerpt(option, limit: 64)) in [\(SafeText.excerpt(name, limit: 64))] has a nested line without \"name = value\"")
+                    }
+                    values[option] = .nested(nested)
+                } else {
+                    values[option] = .text(raw)
+                }
             }
             sections.append((name, values))
         }
@@ -81,9 +90,11 @@ public struct INIFile: Sendable, Hashable {
                 rawValues[option, default: ""] += "\n" + stripped
                 continue
             }
-            if stripped.hasPrefix("["), stripped.hasSuffix("]") {
-                let name = String(stripped.dropFirst().dropLast())
-                finishSection()
+            // Python's section pattern, \[(.+)\] from the line's start: the name runs to the last
+            // "]", and what follows it ("[default] ; main") is ignored.
+            if stripped.hasPrefix("["), let close = stripped.lastIndex(of: "]"), stripped.index(after: stripped.startIndex) < close {
+                let name = String(stripped[stripped.index(after: stripped.startIndex)..<close])
+                try finishSection()
                 guard seenSections.insert(name).inserted else {
                     throw CredentialsError(.malformed, "\(path) line \(lineNumber): section [\(SafeText.excerpt(name, limit: 64))] appears twice")
                 }
@@ -110,15 +121,25 @@ public struct INIFile: Sendable, Hashable {
             currentOption = name
             currentIndent = indent
         }
-        finishSection()
-        return INIFile(sections: sections)
+        try finishSection()
+        return INIFile(sections: Self.applyingDefaultSection(sections))
     }
 
-    /// botocore's `_parse_nested`: `key = value` lines, names lowercased.
-    static func parseNested(_ raw: String) -> [String: String] {
+    /// configparser's `[DEFAULT]`: not a section of its own, its values are every section's
+    /// unless the section sets them.
+    static func applyingDefaultSection(_ sections: [(name: String, values: [String: Value])]) -> [(name: String, values: [String: Value])] {
+        guard let defaults = sections.first(where: { $0.name == "DEFAULT" })?.values else { return sections }
+        return sections.filter { $0.name != "DEFAULT" }.map { section in
+            (section.name, section.values.merging(defaults) { own, _ in own })
+        }
+    }
+
+    /// botocore's `_parse_nested`: `key = value` lines, names lowercased; `nil` for a line
+    /// without `=`.
+    static func parseNested(_ raw: String) -> [String: String]? {
         var result: [String: String] = [:]
-        for line in raw.split(separator: "\n") {
-            guard let separator = line.firstIndex(of: "=") else { continue }
+        for line in raw.split(separator: "\n") where !line.trimmingWhitespace().isEmpty {
+            guard let separator = line.firstIndex(of: "=") else { return nil }
             let name = String(line[..<separator]).trimmingWhitespace().lowercased()
             let value = String(line[line.index(after: separator)...]).trimmingWhitespace()
             result[name] = value

@@ -43,7 +43,7 @@ public final class ProcessCredentialProvider: CredentialProvider {
         case .pipeFailed(let code):
             throw CredentialsError(.processFailed, "cannot create a pipe for credential_process (errno \(code))")
         case .spawnFailed(let code):
-            throw CredentialsError(.processFailed, "credential_process: cannot run \(program) (\(ChildProcess.describe(errno: code)))")
+            throw CredentialsError(code == ChildProcess.noSuchFile ? .programNotFound : .processFailed, "credential_process: cannot run \(program) (\(ChildProcess.describe(errno: code)))")
         case .readFailed(let code):
             throw CredentialsError(.processFailed, "credential_process \(program) could not be read (errno \(code)); it was stopped")
         case .timedOut:

@@ -41,11 +41,17 @@ public struct ProfileCredentialResolver: Sendable {
     /// - Throws: ``CredentialsError`` (`profileNotFound`, `invalidConfiguration`, `infiniteLoop`,
     ///   `partialCredentials`) or ``RoleKitServices/STSError`` for invalid role settings.
     public func resolve(profile name: String) throws -> Resolution? {
-        guard let profile = configuration.profiles[name] else {
-            throw CredentialsError(.profileNotFound, "the config profile (\(name)) could not be found in \(configuration.configPath) or \(configuration.credentialsPath)")
-        }
+        let profile = try requireProfile(name)
         var visited: [String] = []
         return try resolve(profile, visited: &visited, top: true)
+    }
+
+    /// The profile `name`, or botocore's `ProfileNotFound`.
+    public func requireProfile(_ name: String) throws(CredentialsError) -> SharedConfiguration.Profile {
+        guard let profile = configuration.profiles[name] else {
+            throw CredentialsError(.profileNotFound, "the config profile (\(SafeText.excerpt(name, limit: 64))) could not be found in \(configuration.configPath) or \(configuration.credentialsPath)")
+        }
+        return profile
     }
 
     /// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` from this resolver's environment (which may
@@ -65,6 +71,9 @@ public struct ProfileCredentialResolver: Sendable {
             if top || !hasStaticKeys(profile) {
                 return try assumeRole(profile, visited: &visited)
             }
+        }
+        if profile["web_identity_token_file"] != nil, profile["role_arn"] == nil {
+            throw CredentialsError(.invalidConfiguration, "profile \(SafeText.excerpt(profile.name, limit: 64)) sets web_identity_token_file but not role_arn")
         }
         if let file = profile["web_identity_token_file"], let role = profile["role_arn"] {
             let provider = try WebIdentityCredentialProvider(

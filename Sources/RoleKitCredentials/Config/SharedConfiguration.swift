@@ -28,8 +28,8 @@ public struct SharedConfiguration: Sendable {
         credentialsPath: String? = nil,
         environment: AWSEnvironment = .process
     ) throws(CredentialsError) -> SharedConfiguration {
-        let config = configPath.map(environment.expandingTilde) ?? environment.configFilePath
-        let credentials = credentialsPath.map(environment.expandingTilde) ?? environment.credentialsFilePath
+        let config = configPath.map(environment.expandingPath) ?? environment.configFilePath
+        let credentials = credentialsPath.map(environment.expandingPath) ?? environment.credentialsFilePath
         var profiles: [String: Profile] = [:]
         if let text = try read(config) {
             for (name, values) in try INIFile.parse(text, path: config).sections {
@@ -63,7 +63,8 @@ public struct SharedConfiguration: Sendable {
         do throws(SafeFile.Problem) {
             return String(decoding: try SafeFile.read(path, rules: .init(maximumSize: maximumFileSize)), as: UTF8.self)
         } catch {
-            if error == .notFound { return nil }
+            // botocore reads only regular files (os.path.isfile): a folder is no config at all.
+            if error == .notFound || error == .isDirectory || error == .notRegularFile { return nil }
             throw CredentialsError(.io, "\(path) \(SafeFile.describe(error))")
         }
     }

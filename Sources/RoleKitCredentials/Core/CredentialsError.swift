@@ -7,7 +7,7 @@ public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertib
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Backing: String, Hashable, Sendable {
             case malformed, expired, io, notFound, mfaCodeRequired
-            case profileNotFound, invalidConfiguration, infiniteLoop, partialCredentials, processFailed, retrievalFailed, invalidCredentials
+            case profileNotFound, invalidConfiguration, infiniteLoop, partialCredentials, processFailed, retrievalFailed, invalidCredentials, programNotFound
         }
         fileprivate let backing: Backing
         /// The named profile is in neither file (botocore: `ProfileNotFound`).
@@ -20,6 +20,8 @@ public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertib
         public static let partialCredentials = Code(backing: .partialCredentials)
         /// `credential_process` failed (`CredentialRetrievalError`).
         public static let processFailed = Code(backing: .processFailed)
+        /// The `credential_process` program does not exist (botocore lets Python's `FileNotFoundError` through).
+        public static let programNotFound = Code(backing: .programNotFound)
         /// A configured source could not deliver (`CredentialRetrievalError`).
         public static let retrievalFailed = Code(backing: .retrievalFailed)
         /// No credentials where the provider looks.

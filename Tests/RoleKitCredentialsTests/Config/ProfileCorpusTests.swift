@@ -84,7 +84,9 @@ struct ProfileCorpusTests {
                 // botocore leaks json's JSONDecodeError for output that is not JSON; RoleKit
                 // reports it as the process failing (a known, deliberate difference).
                 return error.message.contains("output that is not JSON") ? "JSONDecodeError" : "CredentialRetrievalError"
-            case .io: return "FileNotFoundError"
+            case .io, .programNotFound: return "FileNotFoundError"
+            // botocore: "Credentials were refreshed, but the refreshed credentials are still expired."
+            case .expired: return "RuntimeError"
             case .malformed: return "ConfigParseError"
             case .invalidCredentials: return "InvalidCredentials"
             default: return "CredentialsError.\(error.code)"
