@@ -82,6 +82,10 @@ public struct ProfileCredentialResolver: Sendable {
             )
             return Resolution(provider: provider, source: .webIdentity(tokenFile: file, profile: location(profile, configuration.configPath)), region: region(of: profile))
         }
+        // botocore asks its SSO provider here, before the credentials file's keys.
+        if let sso = try SSOProfileConfiguration.resolve(profile, in: configuration) {
+            throw CredentialsError(.retrievalFailed, "profile \(SafeText.excerpt(sso.profile, limit: 64)) signs in through IAM Identity Center (SSO), which this version of RoleKit cannot use yet; use the AWS CLI's credential_process or export the role credentials")
+        }
         if let keys = try staticKeys(profile.credentialsFileValues, profile: profile.name, file: configuration.credentialsPath) {
             return Resolution(provider: StaticCredentialProvider(keys, region: region(of: profile)), source: .sharedCredentialsFile(location(profile, configuration.credentialsPath)), region: region(of: profile))
         }

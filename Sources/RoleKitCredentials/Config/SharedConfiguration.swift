@@ -21,6 +21,8 @@ public struct SharedConfiguration: Sendable {
     public var configPath: String
     public var credentialsPath: String
     public var profiles: [String: Profile]
+    /// The config file's `[sso-session NAME]` sections, by name.
+    public var ssoSessions: [String: [String: INIFile.Value]] = [:]
 
     /// Paths from `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` or the defaults, `~` expanded.
     public static func load(
@@ -31,8 +33,13 @@ public struct SharedConfiguration: Sendable {
         let config = configPath.map(environment.expandingPath) ?? environment.configFilePath
         let credentials = credentialsPath.map(environment.expandingPath) ?? environment.credentialsFilePath
         var profiles: [String: Profile] = [:]
+        var ssoSessions: [String: [String: INIFile.Value]] = [:]
         if let text = try read(config) {
             for (name, values) in try INIFile.parse(text, path: config).sections {
+                if let session = ssoSessionName(configSection: name) {
+                    ssoSessions[session, default: [:]].merge(values) { $1 }
+                    continue
+                }
                 guard let profile = profileName(configSection: name) else { continue }
                 profiles[profile, default: Profile(name: profile, values: [:], credentialsFileValues: [:], configFileValues: [:])].configFileValues.merge(values) { $1 }
                 profiles[profile]!.values.merge(values) { $1 }
@@ -44,7 +51,14 @@ public struct SharedConfiguration: Sendable {
                 profiles[name]!.values.merge(values) { $1 }
             }
         }
-        return SharedConfiguration(configPath: config, credentialsPath: credentials, profiles: profiles)
+        return SharedConfiguration(configPath: config, credentialsPath: credentials, profiles: profiles, ssoSessions: ssoSessions)
+    }
+
+    /// `sso-session NAME` (split like a shell word list, as botocore does) → `NAME`.
+    static func ssoSessionName(configSection section: String) -> String? {
+        guard section.hasPrefix("sso-session") else { return nil }
+        guard let parts = ShellWords.split(section), parts.count == 2, parts[0] == "sso-session" else { return nil }
+        return parts[1]
     }
 
     /// `default` → `default`; `profile NAME` (shell-quoted, as botocore splits it) → `NAME`;
