@@ -20,6 +20,8 @@ package struct JSONWriter: Sendable {
 
     /// `{"a":1,"b":[true]}`.
     package static let compact = JSONWriter(itemSeparator: ",", memberSeparator: ":", asciiOnly: false)
+    /// `{"a": 1, "b": [true]}`, non-ASCII kept.
+    package static let spaced = JSONWriter(itemSeparator: ", ", memberSeparator: ": ", asciiOnly: false)
     /// `{"a": 1, "b": [true]}` with non-ASCII escaped, as Python writes it.
     package static let python = JSONWriter(itemSeparator: ", ", memberSeparator: ": ", asciiOnly: true)
     /// Indented, one member a line: `{\n    "a": 1\n}` with the defaults.

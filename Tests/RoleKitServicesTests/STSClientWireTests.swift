@@ -11,15 +11,6 @@ import Testing
 /// and errors are read.
 @Suite("STS client on the wire")
 struct STSClientWireTests {
-    static let credentials = STSWireFixtures.credentials
-    static func assumeRoleResponse(expiration: String = "2030-01-02T03:04:05Z", keyId: String = "ASIAWIRETEST00000001") -> ScriptedHTTPServer.Action {
-        STSWireFixtures.assumeRoleResponse(expiration: expiration, keyId: keyId)
-    }
-    static func errorResponse(_ status: Int, _ code: String, _ message: String = "injected") -> ScriptedHTTPServer.Action {
-        STSWireFixtures.errorResponse(status, code, message)
-    }
-    static func form(_ body: [UInt8]) -> [String: String] { STSWireFixtures.form(body) }
-
     func withServer<T>(_ actions: [ScriptedHTTPServer.Action], _ body: (STSClient, ScriptedHTTPServer) async throws -> T) async throws -> T {
         let server = ScriptedHTTPServer(actions)
         let port = try await server.start()
@@ -42,13 +33,13 @@ struct STSClientWireTests {
             tokenCode: "123456", sourceIdentity: "alice@example.com", additionalParameters: ["ProvidedContexts.member.1.ProviderArn": "arn:aws:iam::aws:contextProvider/IdentityCenter"]
         )
         try input.validate()
-        try await withServer([Self.assumeRoleResponse()]) { client, server in
-            let output = try await client.assumeRole(input, credentials: Self.credentials)
+        try await withServer([STSWireFixtures.assumeRoleResponse()]) { client, server in
+            let output = try await client.assumeRole(input, credentials: STSWireFixtures.credentials)
             let request = try #require(server.requests.first)
             #expect(request.method == "POST")
             #expect(request.uri == "/")
             #expect(request.header("Content-Type") == "application/x-www-form-urlencoded; charset=utf-8")
-            let form = Self.form(request.body)
+            let form = STSWireFixtures.form(request.body)
             let expected: [String: String] = [
                 "Action": "AssumeRole", "Version": "2011-06-15",
                 "RoleArn": "arn:aws:iam::123456789012:role/path/to/demo", "RoleSessionName": "session-1",
@@ -98,8 +89,8 @@ struct STSClientWireTests {
             let output = try await client.assumeRoleWithWebIdentity(.init(roleArn: "arn:aws:iam::123456789012:role/FederatedWebIdentityRole", roleSessionName: "app1", webIdentityToken: "eyJ.token.value", durationSeconds: 3600))
             let request = try #require(server.requests.first)
             #expect(request.header("Authorization") == nil)
-            #expect(Self.form(request.body)["WebIdentityToken"] == "eyJ.token.value")
-            #expect(Self.form(request.body)["Action"] == "AssumeRoleWithWebIdentity")
+            #expect(STSWireFixtures.form(request.body)["WebIdentityToken"] == "eyJ.token.value")
+            #expect(STSWireFixtures.form(request.body)["Action"] == "AssumeRoleWithWebIdentity")
             #expect(output.credentials.accessKeyId == "ASIAWEBIDENTITY00001")
             #expect(output.provider == "www.amazon.com")
             #expect(output.subjectFromWebIdentityToken == "amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A")
@@ -117,12 +108,12 @@ struct STSClientWireTests {
             <GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/alice</Arn><UserId>AIDASAMPLEUSERID</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>
             """)
         try await withServer([token, identity]) { client, server in
-            let session = try await client.getSessionToken(.init(durationSeconds: 3600, serialNumber: "arn:aws:iam::123456789012:mfa/alice", tokenCode: "654321"), credentials: Self.credentials)
+            let session = try await client.getSessionToken(.init(durationSeconds: 3600, serialNumber: "arn:aws:iam::123456789012:mfa/alice", tokenCode: "654321"), credentials: STSWireFixtures.credentials)
             #expect(session.accessKeyId == "ASIASESSIONTOKEN0001")
             #expect(abs(session.expiration.timeIntervalSince1970 - 1_910_030_129.611) < 0.01)
-            let form = Self.form(server.requests[0].body)
+            let form = STSWireFixtures.form(server.requests[0].body)
             #expect(form == ["Action": "GetSessionToken", "Version": "2011-06-15", "DurationSeconds": "3600", "SerialNumber": "arn:aws:iam::123456789012:mfa/alice", "TokenCode": "654321"])
-            let who = try await client.getCallerIdentity(credentials: Self.credentials)
+            let who = try await client.getCallerIdentity(credentials: STSWireFixtures.credentials)
             #expect(who == CallerIdentity(account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDASAMPLEUSERID"))
         }
     }
@@ -139,9 +130,9 @@ struct STSClientWireTests {
         (400, "BrandNewError", STSError.Code.unknownServiceError),
     ])
     func errorsAreTypedAndNotRetried(status: Int, code: String, expected: STSError.Code) async throws {
-        try await withServer([Self.errorResponse(status, code, "details here"), Self.assumeRoleResponse()]) { client, server in
+        try await withServer([STSWireFixtures.errorResponse(status, code, "details here"), STSWireFixtures.assumeRoleResponse()]) { client, server in
             let error = await #expect(throws: STSError.self) {
-                try await client.assumeRole(.init(roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s1"), credentials: Self.credentials)
+                try await client.assumeRole(.init(roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s1"), credentials: STSWireFixtures.credentials)
             }
             #expect(error?.code == expected)
             #expect(error?.serviceCode == code)
@@ -153,16 +144,16 @@ struct STSClientWireTests {
 
     @Test(arguments: [(400, "Throttling", STSError.Code.throttled), (400, "IDPCommunicationError", STSError.Code.idpCommunicationError), (503, "ServiceUnavailable", STSError.Code.serviceUnavailable)])
     func retryableErrorsAreRetried(status: Int, code: String, expected: STSError.Code) async throws {
-        try await withServer([Self.errorResponse(status, code), Self.errorResponse(status, code), Self.assumeRoleResponse()]) { client, server in
-            let output = try await client.assumeRole(.init(roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s1"), credentials: Self.credentials)
+        try await withServer([STSWireFixtures.errorResponse(status, code), STSWireFixtures.errorResponse(status, code), STSWireFixtures.assumeRoleResponse()]) { client, server in
+            let output = try await client.assumeRole(.init(roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s1"), credentials: STSWireFixtures.credentials)
             #expect(output.credentials.accessKeyId == "ASIAWIRETEST00000001")
             #expect(server.requests.count == 3)
             // Each attempt is signed anew.
             #expect(Set(server.requests.compactMap { $0.header("Authorization") }).count >= 1)
         }
-        try await withServer(Array(repeating: Self.errorResponse(status, code), count: 3)) { client, server in
+        try await withServer(Array(repeating: STSWireFixtures.errorResponse(status, code), count: 3)) { client, server in
             let error = await #expect(throws: STSError.self) {
-                try await client.assumeRole(.init(roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s1"), credentials: Self.credentials)
+                try await client.assumeRole(.init(roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s1"), credentials: STSWireFixtures.credentials)
             }
             #expect(error?.code == expected)
             #expect(server.requests.count == 3)
@@ -173,7 +164,7 @@ struct STSClientWireTests {
     func garbageAnswersAreMalformedResponses(body: String) async throws {
         try await withServer([.respond(status: 200, body: body)]) { client, _ in
             let error = await #expect(throws: STSError.self) {
-                try await client.assumeRole(.init(roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s1"), credentials: Self.credentials)
+                try await client.assumeRole(.init(roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s1"), credentials: STSWireFixtures.credentials)
             }
             #expect(error?.code == .malformedResponse)
         }

@@ -41,7 +41,7 @@ struct EnvCommand: AsyncParsableCommand {
         case .powershell:
             print(variables.map { "$Env:\($0.0) = '\($0.1.replacing("'", with: "''"))'" }.joined(separator: "\n"))
         case .json:
-            print(JSONWriter(itemSeparator: ", ", memberSeparator: ": ", asciiOnly: false).render(.object(variables.map { JSONValue.Member($0.0, .string($0.1)) })))
+            print(JSONWriter.spaced.render(.object(variables.map { JSONValue.Member($0.0, .string($0.1)) })))
         }
     }
 }

@@ -89,8 +89,7 @@ public struct JSONFileAssumeRoleCache: AssumeRoleCache {
         if let user = entry.assumedRoleUser {
             members.append(.init("AssumedRoleUser", .object(["AssumedRoleId": .string(user.assumedRoleId), "Arn": .string(user.arn)])))
         }
-        let writer = JSONWriter(itemSeparator: ", ", memberSeparator: ": ", asciiOnly: false)
-        try AtomicFile.write(Array(writer.render(.object(members)).utf8), to: path(forKey: key))
+        try AtomicFile.write(Array(JSONWriter.spaced.render(.object(members)).utf8), to: path(forKey: key))
     }
 }
 

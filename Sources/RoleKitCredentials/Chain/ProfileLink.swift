@@ -8,13 +8,10 @@ public struct ProfileLink: CredentialChainLink {
     public init() {}
 
     public func resolveLazily(in context: CredentialChainContext) throws -> ProfileCredentialResolver.Resolution? {
+        // The one rule for a selected profile that does not exist (the chain applies it first too).
+        try context.requireSelectedProfile()
         let resolver = try context.profileResolver()
-        guard resolver.configuration.profiles[context.profileName] != nil else {
-            if context.explicitProfile != nil || context.environmentProfile != nil {
-                _ = try resolver.resolve(profile: context.profileName)
-            }
-            return nil
-        }
+        guard resolver.configuration.profiles[context.profileName] != nil else { return nil }
         return try resolver.resolve(profile: context.profileName)
     }
 
