@@ -15,6 +15,8 @@ public enum CredentialSource: Sendable, Hashable, CustomStringConvertible {
     case webIdentity(tokenFile: String, profile: ProfileLocation?)
     /// `role_arn` with `source_profile` or `credential_source`.
     case assumeRole(ProfileLocation)
+    /// IAM Identity Center role credentials (`sso_account_id` / `sso_role_name`).
+    case sso(ProfileLocation)
     /// Static keys of the credentials file.
     case sharedCredentialsFile(ProfileLocation)
     /// Static keys of the config file.
@@ -37,7 +39,7 @@ public enum CredentialSource: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// botocore's method name: `explicit-keys`, `env`, `assume-role-with-web-identity`,
-    /// `assume-role`, `shared-credentials-file`, `config-file`, `custom-process`,
+    /// `assume-role`, `sso`, `shared-credentials-file`, `config-file`, `custom-process`,
     /// `container-role`, `iam-role`.
     public var method: String {
         switch self {
@@ -45,6 +47,7 @@ public enum CredentialSource: Sendable, Hashable, CustomStringConvertible {
         case .environmentVariables: "env"
         case .webIdentity: "assume-role-with-web-identity"
         case .assumeRole: "assume-role"
+        case .sso: "sso"
         case .sharedCredentialsFile: "shared-credentials-file"
         case .configFile: "config-file"
         case .credentialProcess: "custom-process"
@@ -61,7 +64,7 @@ public enum CredentialSource: Sendable, Hashable, CustomStringConvertible {
         case .environmentVariables: "AWS_ACCESS_KEY_ID"
         case .webIdentity(_, let profile?): profile.file
         case .webIdentity: "AWS_WEB_IDENTITY_TOKEN_FILE"
-        case .assumeRole(let where_), .sharedCredentialsFile(let where_), .configFile(let where_), .credentialProcess(let where_): where_.file
+        case .assumeRole(let where_), .sso(let where_), .sharedCredentialsFile(let where_), .configFile(let where_), .credentialProcess(let where_): where_.file
         case .container(let endpoint), .instanceMetadata(let endpoint): endpoint.absoluteString
         }
     }
@@ -70,7 +73,7 @@ public enum CredentialSource: Sendable, Hashable, CustomStringConvertible {
     public var profile: String? {
         switch self {
         case .webIdentity(_, let profile): profile?.profile
-        case .assumeRole(let where_), .sharedCredentialsFile(let where_), .configFile(let where_), .credentialProcess(let where_): where_.profile
+        case .assumeRole(let where_), .sso(let where_), .sharedCredentialsFile(let where_), .configFile(let where_), .credentialProcess(let where_): where_.profile
         default: nil
         }
     }

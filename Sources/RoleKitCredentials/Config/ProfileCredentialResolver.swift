@@ -6,7 +6,7 @@ import RoleKitSupport
 
 /// Resolves a profile of the shared files to a provider, in botocore's order and with its
 /// rules: assume-role (`role_arn` with `source_profile` at any depth, loops refused, or
-/// `credential_source`), web identity, static keys from the credentials file, `credential_process`,
+/// `credential_source`), web identity, IAM Identity Center (SSO), static keys from the credentials file, `credential_process`,
 /// static keys from the config file.
 public struct ProfileCredentialResolver: Sendable {
     /// The provider, where it came from, and the region its source configures.
@@ -84,7 +84,15 @@ public struct ProfileCredentialResolver: Sendable {
         }
         // botocore asks its SSO provider here, before the credentials file's keys.
         if let sso = try SSOProfileConfiguration.resolve(profile, in: configuration) {
-            throw CredentialsError(.retrievalFailed, "profile \(SafeText.excerpt(sso.profile, limit: 64)) signs in through IAM Identity Center (SSO), which this version of RoleKit cannot use yet; use the AWS CLI's credential_process or export the role credentials")
+            let provider = try SSOCredentialProvider(
+                configuration: .init(
+                    profile: sso, portalEndpoint: try environment.configuredEndpoint(service: "SSO"), oidcEndpoint: try environment.configuredEndpoint(service: "SSO_OIDC"),
+                    tokenCacheDirectory: SSOTokenCache.defaultDirectory(environment: environment),
+                    roleCacheDirectory: cache == nil ? nil : SSORoleCredentialCache.defaultDirectory(environment: environment)
+                ),
+                transport: transport
+            )
+            return Resolution(provider: provider, source: .sso(location(profile, configuration.configPath)), region: region(of: profile))
         }
         if let keys = try staticKeys(profile.credentialsFileValues, profile: profile.name, file: configuration.credentialsPath) {
             return Resolution(provider: StaticCredentialProvider(keys, region: region(of: profile)), source: .sharedCredentialsFile(location(profile, configuration.credentialsPath)), region: region(of: profile))

@@ -8,6 +8,7 @@ public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertib
         fileprivate enum Backing: String, Hashable, Sendable {
             case malformed, expired, io, notFound, mfaCodeRequired
             case profileNotFound, invalidConfiguration, infiniteLoop, partialCredentials, processFailed, retrievalFailed, invalidCredentials, programNotFound
+            case ssoTokenNotFound, ssoTokenExpired, ssoTokenRefreshFailed
         }
         fileprivate let backing: Backing
         /// The named profile is in neither file (botocore: `ProfileNotFound`).
@@ -32,6 +33,15 @@ public struct CredentialsError: Error, Sendable, Hashable, CustomStringConvertib
         /// Credentials that fail ``Credentials/validate(source:now:)`` (shape, characters, length).
         public static let invalidCredentials = Code(backing: .invalidCredentials)
         public static let expired = Code(backing: .expired)
+        /// No IAM Identity Center token is cached for the profile's session: sign in
+        /// (botocore: `SSOTokenLoadError`).
+        public static let ssoTokenNotFound = Code(backing: .ssoTokenNotFound)
+        /// The cached IAM Identity Center token has expired or was refused (botocore:
+        /// `UnauthorizedSSOTokenError`): sign in again.
+        public static let ssoTokenExpired = Code(backing: .ssoTokenExpired)
+        /// The token has expired and refreshing it failed (botocore: `TokenRetrievalError`):
+        /// sign in again.
+        public static let ssoTokenRefreshFailed = Code(backing: .ssoTokenRefreshFailed)
         public static let io = Code(backing: .io)
         public var description: String { backing.rawValue }
     }
