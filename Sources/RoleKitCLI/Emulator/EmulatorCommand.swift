@@ -33,7 +33,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("JSON configuration (accountId, region, trustAnchors, profiles, crls).", valueName: "path"))
+    @Option(help: ArgumentHelp("JSON configuration (accountId, region, trustAnchors, profiles, crls, sso).", valueName: "path"))
     var config: String?
 
     @Option(name: .customLong("trust-anchor"), help: ArgumentHelp("PEM bundle of CA certificates to trust (repeatable).", valueName: "path"))
@@ -56,6 +56,9 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("accept-role-session-name"), help: "Let callers set roleSessionName.")
     var acceptRoleSessionName = false
+
+    @Flag(name: .customLong("sso-auto-approve"), help: "Approve every IAM Identity Center sign-in at once (no browser needed): the authorize page redirects with a code, device codes are approved after their first poll.")
+    var ssoAutoApprove = false
 
     @Option(help: ArgumentHelp("Address to listen on (loopback by default).", valueName: "address"))
     var host = "127.0.0.1"
@@ -118,6 +121,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     func makeConfiguration(adminKey: () throws -> EmulatorConfiguration.AdminKey) throws -> EmulatorConfiguration {
         if let config {
             var configuration = try EmulatorConfiguration.load(path: config)
+            if ssoAutoApprove { configuration.sso.autoApprove = true }
             if let given = givenAdminKey {
                 configuration.adminKeys.append(given)
             } else if configuration.adminKeys.isEmpty {
@@ -134,7 +138,10 @@ struct EmulatorCommand: AsyncParsableCommand {
         let profiles = roleArns.isEmpty ? [] : [
             EmulatorConfiguration.Profile(id: "profile-1", name: "default", roleArns: roleArns, durationSeconds: profileDuration, acceptRoleSessionName: acceptRoleSessionName)
         ]
-        return EmulatorConfiguration(accountId: accountId, region: region, trustAnchors: anchors, profiles: profiles, crls: crls, adminKeys: [try givenAdminKey ?? adminKey()])
+        return EmulatorConfiguration(
+            accountId: accountId, region: region, trustAnchors: anchors, profiles: profiles, crls: crls, adminKeys: [try givenAdminKey ?? adminKey()],
+            sso: SSOEmulatorConfiguration(autoApprove: ssoAutoApprove)
+        )
     }
 
     /// Removes `rolekit-emulator-PID-*` folders of this user whose process is gone.
@@ -187,6 +194,11 @@ struct EmulatorCommand: AsyncParsableCommand {
                 for profile in configuration.profiles {
                     lines.append("  profile       \(configuration.profileArn(profile))")
                     for role in profile.roleArns { lines.append("    role        \(role)") }
+                }
+                let base = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                lines.append("  sso           AWS_ENDPOINT_URL_SSO=\(base) AWS_ENDPOINT_URL_SSO_OIDC=\(base)\(configuration.sso.autoApprove ? " (sign-ins approved at once)" : "")")
+                for account in emulator.sso.accounts() {
+                    lines.append("    account     \(account.accountId): \(account.roles.joined(separator: ", "))")
                 }
                 print(lines.joined(separator: "\n"))
                 StandardStreams.flushOutput()

@@ -87,11 +87,14 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
     public var adminKeys: [AdminKey]
     /// Accepted difference between `X-Amz-Date` and the emulator's clock (default 300 s).
     public var clockToleranceSeconds: Int
+    /// IAM Identity Center: accounts, permission sets, approval, seeded tokens.
+    public var sso: SSOEmulatorConfiguration
 
     public init(
         accountId: String = "123456789012", region: String = "us-east-1", trustAnchors: [TrustAnchor] = [], profiles: [Profile] = [], crls: [CRL] = [],
-        adminKeys: [AdminKey] = [], clockToleranceSeconds: Int = 300
+        adminKeys: [AdminKey] = [], clockToleranceSeconds: Int = 300, sso: SSOEmulatorConfiguration = .init()
     ) {
+        self.sso = sso
         self.accountId = accountId
         self.region = region
         self.trustAnchors = trustAnchors
@@ -102,7 +105,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case accountId, region, trustAnchors, profiles, crls, adminKeys, clockToleranceSeconds
+        case accountId, region, trustAnchors, profiles, crls, adminKeys, clockToleranceSeconds, sso
     }
 
     /// Every member is optional in the JSON file; missing ones take their defaults.
@@ -115,7 +118,8 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
             profiles: try container.decodeIfPresent([Profile].self, forKey: .profiles) ?? [],
             crls: try container.decodeIfPresent([CRL].self, forKey: .crls) ?? [],
             adminKeys: try container.decodeIfPresent([AdminKey].self, forKey: .adminKeys) ?? [],
-            clockToleranceSeconds: try container.decodeIfPresent(Int.self, forKey: .clockToleranceSeconds) ?? 300
+            clockToleranceSeconds: try container.decodeIfPresent(Int.self, forKey: .clockToleranceSeconds) ?? 300,
+            sso: try container.decodeIfPresent(SSOEmulatorConfiguration.self, forKey: .sso) ?? .init()
         )
     }
 

@@ -34,6 +34,9 @@ public final class RolesAnywhereEmulator: Sendable {
     /// The clock of every time check and expiration: this emulator's, its control plane's and
     /// (unless given another) its STS's.
     public let clock: any WallClock
+    /// IAM Identity Center (OIDC, pages, portal), on the same clock and sessions.
+    public var sso: SSOEmulator { ssoBox.withLock { $0 } ?? makeSSO() }
+    private let ssoBox = Mutex<SSOEmulator?>(nil)
     private let issued = Mutex<[String: IssuedSession]>([:])
 
     /// A session the emulator issued (kept for the STS side and for tests).
@@ -113,6 +116,15 @@ public final class RolesAnywhereEmulator: Sendable {
                 name: crlConfiguration.name, trustAnchorArn: configuration.trustAnchorArn(anchor), updatedAt: stamp
             )
             try store.put(.crl, id: crlConfiguration.id, arn: arn, lookup: detail.trustAnchorArn, document: Data(ControlPlaneEmulator.encode(detail)))
+        }
+    }
+
+    private func makeSSO() -> SSOEmulator {
+        ssoBox.withLock { box in
+            if let box { return box }
+            let made = SSOEmulator(configuration: configuration.sso, accountId: configuration.accountId, rolesAnywhere: self)
+            box = made
+            return made
         }
     }
 
