@@ -16,6 +16,7 @@ public struct RoleKitCommand: AsyncParsableCommand {
             PasswordCommand.self,
             ExecCommand.self,
             ConfigureListCommand.self,
+            SSOCommand.self,
             TrustAnchorsCommand.self,
             ProfilesCommand.self,
             CrlsCommand.self,

@@ -69,4 +69,18 @@ public struct SSORoleCredentialCache: Sendable {
         let value = JSONValue.object([.init("ProviderType", .string("sso")), .init("Credentials", .object(members))])
         try AtomicFile.write(Array(JSONWriter.spaced.render(value).utf8), to: path(forKey: key))
     }
+
+    /// Deletes every entry whose `ProviderType` is `sso` (logout); returns how many.
+    @discardableResult
+    public func removeAll() -> Int {
+        var removed = 0
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter({ $0.hasSuffix(".json") }).prefix(10_000) {
+            let path = directory + "/" + name
+            guard let bytes = AtomicFile.readPrivate(path, maximumSize: 64 * 1024), let object = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
+                case .string("sso")? = object["ProviderType"]
+            else { continue }
+            if (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
+        }
+        return removed
+    }
 }

@@ -53,6 +53,22 @@ public struct SSOTokenCache: Sendable {
         _ = try? FileManager.default.removeItem(atPath: path(sessionName: sessionName, startUrl: startUrl))
     }
 
+    /// Every cached token (registration files, without `accessToken`, are skipped), with its path.
+    public func allTokens() -> [(path: String, token: SSOToken)] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted().prefix(10_000)
+        return names.compactMap { name in
+            let path = directory + "/" + name
+            guard let data = AtomicFile.readPrivate(path, maximumSize: 64 * 1024), let token = try? Self.decode(data, name: name) else { return nil }
+            return (path, token)
+        }
+    }
+
+    /// Deletes one file of this directory (logout).
+    public func removeFile(_ path: String) {
+        guard path.hasPrefix(directory + "/") else { return }
+        _ = try? FileManager.default.removeItem(atPath: path)
+    }
+
     /// The largest token value accepted (access and refresh tokens are about 1 KiB).
     static let maximumTokenLength = 16 * 1024
 
