@@ -205,6 +205,7 @@ public struct SSOLogin: Sendable {
         if let scopes = pkce ? requestedScopes : configuration.scopes { members.append(.init("scopes", .array(scopes.map(JSONValue.string)))) }
         if pkce { members.append(.init("grantTypes", .array([.string("authorization_code"), .string("refresh_token")]))) }
         let path = registrationPath
+        try AtomicFile.ensureDirectory(cache.directory)
         try AtomicFile.withLock(path + ".lock") { () throws(CredentialsError) in
             try AtomicFile.write(Array(JSONWriter(itemSeparator: ", ", memberSeparator: ": ", asciiOnly: true).render(.object(members)).utf8), to: path)
         }

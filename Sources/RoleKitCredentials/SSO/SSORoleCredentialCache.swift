@@ -67,6 +67,7 @@ public struct SSORoleCredentialCache: Sendable {
         if let expiration = credentials.expiration { members.append(.init("Expiration", .string(ISO8601Timestamp.format(expiration)))) }
         members.append(.init("AccountId", .string(accountId)))
         let value = JSONValue.object([.init("ProviderType", .string("sso")), .init("Credentials", .object(members))])
+        try AtomicFile.ensureDirectory(directory)
         try AtomicFile.write(Array(JSONWriter.spaced.render(value).utf8), to: path(forKey: key))
     }
 

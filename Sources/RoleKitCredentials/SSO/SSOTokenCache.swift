@@ -43,6 +43,7 @@ public struct SSOTokenCache: Sendable {
 
     /// Stores `token` for the session (or legacy start URL).
     public func store(_ token: SSOToken, sessionName: String?, startUrl: String) throws(CredentialsError) {
+        try AtomicFile.ensureDirectory(directory)
         try AtomicFile.withLock(path(sessionName: sessionName, startUrl: startUrl) + ".lock") { () throws(CredentialsError) in
             try AtomicFile.write(Array(Self.encode(token).utf8), to: path(sessionName: sessionName, startUrl: startUrl))
         }
