@@ -24,7 +24,16 @@ package final class EmulatorFixture: Sendable {
 
     package var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    package init() async throws {
+    /// IAM Identity Center of the SSO tests: sign-ins approved at once, two accounts.
+    package static let ssoConfiguration = SSOEmulatorConfiguration(
+        accounts: [
+            .init(accountId: "123456789012", accountName: "Main", roles: ["AdministratorAccess", "ReadOnly"]),
+            .init(accountId: "210987654321", accountName: "Sandbox", roles: ["Developer"]),
+        ],
+        autoApprove: true, userName: "sso-tester"
+    )
+
+    package init(sso: SSOEmulatorConfiguration = EmulatorFixture.ssoConfiguration) async throws {
         let pki = TestPKI.shared
         let configuration = EmulatorConfiguration(
             trustAnchors: [
@@ -37,7 +46,8 @@ package final class EmulatorFixture: Sendable {
                 .init(id: "off", name: "off", roleArns: [Self.role], enabled: false),
                 .init(id: "names", name: "names", roleArns: [Self.role], durationSeconds: 7200, acceptRoleSessionName: true),
             ],
-            crls: [.init(id: "crl", name: "intermediate", trustAnchorId: "bundle", crl: pki.path("intermediate.crl.pem"))]
+            crls: [.init(id: "crl", name: "intermediate", trustAnchorId: "bundle", crl: pki.path("intermediate.crl.pem"))],
+            sso: sso
         )
         self.configuration = configuration
         emulator = try RolesAnywhereEmulator(configuration: configuration)
