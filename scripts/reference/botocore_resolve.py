@@ -6,13 +6,16 @@ RoleKit's profile tests (the corpus is Tests/Fixtures/profiles/, described in it
       -> one JSON line:
          {"method": str|null, "access_key": str|null, "secret_key_sha256": hex|null,
           "token_present": bool, "arn": str|null, "error": str|null}
-  botocore_resolve.py --all CORPUS_DIR MOTO_ENDPOINT
+  botocore_resolve.py --all CORPUS_DIR MOTO_ENDPOINT [EMULATOR_ENDPOINT]
       -> one such line per case folder (every subfolder holding a case.json, in sorted order),
          each with an added "case" member (the folder's name).
 
 (`--child STAGED_DIR MOTO_ENDPOINT PROFILE_JSON` is internal: the child process described below.)
 
 MOTO_ENDPOINT is a running moto_server (e.g. http://127.0.0.1:5000): every STS call goes there.
+EMULATOR_ENDPOINT (optional, also after CASE_DIR) is a running RoleKit emulator whose IAM
+Identity Center knows the corpus's seeded tokens: AWS_ENDPOINT_URL_SSO and
+AWS_ENDPOINT_URL_SSO_OIDC point there, and the ARN of "sso" credentials is asked of its STS.
 
 Fields:
   method             botocore's Credentials.method ("env", "shared-credentials-file",
@@ -51,14 +54,19 @@ The harness (what a consumer such as a Swift test must reproduce to compare like
   * The child's stdin is /dev/null and it runs in a new session (no controlling terminal), so an
     MFA prompt cannot hang: getpass falls back to stdin and gets end of file. It is killed after
     60 s (then the script fails).
+  * SSO token caches: case.json's "sso_cache" maps a session name (or a legacy start URL) to a
+    file of the case; it is copied to HOME/.aws/sso/cache/<sha1 of the name>.json (mode 0600),
+    with every "${NOW+N}" / "${NOW-N}" replaced by that UTC time (%Y-%m-%dT%H:%M:%SZ), N seconds.
 
 Exit status: 0 when every case produced a line (whatever botocore decided), non-zero when the
 harness itself failed.
 """
 import concurrent.futures
+import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,7 +99,28 @@ def stage_case(case_dir, workspace):
     return staged, spec
 
 
-def child_environment(staged, home, moto_endpoint, case_env):
+NOW_PLACEHOLDER = re.compile(r"\$\{NOW([+-])(\d+)\}")
+
+
+def stage_sso_cache(staged, home, spec):
+    """Copies the case's SSO token files into HOME/.aws/sso/cache under botocore's names."""
+    cache = os.path.join(home, ".aws", "sso", "cache")
+    for name, file in (spec.get("sso_cache") or {}).items():
+        os.makedirs(cache, mode=0o700, exist_ok=True)
+        with open(os.path.join(staged, file), encoding="utf-8") as f:
+            text = f.read()
+        now = datetime.datetime.now(datetime.timezone.utc)
+
+        def when(match):
+            delta = datetime.timedelta(seconds=int(match.group(2)))
+            return (now + delta if match.group(1) == "+" else now - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        target = os.path.join(cache, hashlib.sha1(name.encode("utf-8")).hexdigest() + ".json")
+        with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
+            f.write(NOW_PLACEHOLDER.sub(when, text))
+
+
+def child_environment(staged, home, moto_endpoint, case_env, emulator_endpoint=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "BOTO_CONFIG"}
     env.update({
         "HOME": home,
@@ -101,21 +130,25 @@ def child_environment(staged, home, moto_endpoint, case_env):
         "AWS_ENDPOINT_URL_STS": moto_endpoint,
         "PYTHONUTF8": "1",
     })
+    if emulator_endpoint:
+        env["AWS_ENDPOINT_URL_SSO"] = emulator_endpoint
+        env["AWS_ENDPOINT_URL_SSO_OIDC"] = emulator_endpoint
     env.update(case_env)
     return env
 
 
-def resolve_case(case_dir, moto_endpoint):
+def resolve_case(case_dir, moto_endpoint, emulator_endpoint=None):
     """Runs botocore on one case in a child process; returns the result dict."""
     workspace = os.path.realpath(tempfile.mkdtemp(prefix="rolekit-profile-case-"))
     try:
         home = os.path.join(workspace, "home")
         os.mkdir(home)
         staged, spec = stage_case(os.path.abspath(case_dir), workspace)
+        stage_sso_cache(staged, home, spec)
         child = subprocess.run(
             [sys.executable, os.path.abspath(__file__), "--child", staged, moto_endpoint,
-             json.dumps(spec.get("profile"))],
-            env=child_environment(staged, home, moto_endpoint, spec["env"]),
+             json.dumps(spec.get("profile")), emulator_endpoint or ""],
+            env=child_environment(staged, home, moto_endpoint, spec["env"], emulator_endpoint),
             cwd=staged,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -139,7 +172,7 @@ def case_dirs(corpus_dir):
 
 # --- botocore (child process) ------------------------------------------------------------------
 
-def run_botocore(moto_endpoint, profile):
+def run_botocore(moto_endpoint, profile, emulator_endpoint=None):
     import botocore.session
 
     result = {"method": None, "access_key": None, "secret_key_sha256": None,
@@ -151,7 +184,7 @@ def run_botocore(moto_endpoint, profile):
             return result  # botocore's "no credentials": neither a method nor an error
         result["method"] = credentials.method
         frozen = credentials.get_frozen_credentials()  # runs a deferred AssumeRole now
-        sts_method = credentials.method in STS_METHODS
+        sts_method = credentials.method in STS_METHODS or credentials.method == "sso"
         if not sts_method:  # moto's keys are random: only the ARN is deterministic
             result["access_key"] = frozen.access_key
             result["secret_key_sha256"] = (hashlib.sha256(frozen.secret_key.encode("utf-8")).hexdigest()
@@ -159,8 +192,10 @@ def run_botocore(moto_endpoint, profile):
         result["token_present"] = bool(frozen.token)
         if sts_method:
             # A fresh session: the case's profile settings must not affect this call.
+            # SSO role credentials are the emulator's: only its STS knows them.
+            sts_endpoint = emulator_endpoint if credentials.method == "sso" and emulator_endpoint else moto_endpoint
             sts = botocore.session.Session().create_client(
-                "sts", region_name="us-east-1", endpoint_url=moto_endpoint,
+                "sts", region_name="us-east-1", endpoint_url=sts_endpoint,
                 aws_access_key_id=frozen.access_key, aws_secret_access_key=frozen.secret_key,
                 aws_session_token=frozen.token)
             result["arn"] = sts.get_caller_identity()["Arn"]
@@ -172,23 +207,24 @@ def run_botocore(moto_endpoint, profile):
 # --- command line -------------------------------------------------------------------------------
 
 def main(argv):
-    if len(argv) == 4 and argv[0] == "--child":
-        _, staged, moto_endpoint, profile = argv
-        print(json.dumps(run_botocore(moto_endpoint, json.loads(profile))))
+    if len(argv) == 5 and argv[0] == "--child":
+        _, staged, moto_endpoint, profile, emulator_endpoint = argv
+        print(json.dumps(run_botocore(moto_endpoint, json.loads(profile), emulator_endpoint or None)))
         return 0
-    if len(argv) == 3 and argv[0] == "--all":
-        _, corpus_dir, moto_endpoint = argv
+    if len(argv) in (3, 4) and argv[0] == "--all":
+        corpus_dir, moto_endpoint = argv[1], argv[2]
+        emulator_endpoint = argv[3] if len(argv) == 4 else None
         dirs = case_dirs(corpus_dir)
         # Each case is its own child process and temporary directory, so a few run at once; the
         # lines still come out in sorted order.
         with concurrent.futures.ThreadPoolExecutor(max_workers=ALL_CASES_PARALLELISM) as pool:
-            for case_dir, result in zip(dirs, pool.map(lambda d: resolve_case(d, moto_endpoint), dirs)):
+            for case_dir, result in zip(dirs, pool.map(lambda d: resolve_case(d, moto_endpoint, emulator_endpoint), dirs)):
                 line = {"case": os.path.basename(case_dir)}
                 line.update(result)
                 print(json.dumps(line), flush=True)
         return 0
-    if len(argv) == 2 and not argv[0].startswith("-"):
-        print(json.dumps(resolve_case(argv[0], argv[1])))
+    if len(argv) in (2, 3) and not argv[0].startswith("-"):
+        print(json.dumps(resolve_case(argv[0], argv[1], argv[2] if len(argv) == 3 else None)))
         return 0
     sys.stderr.write(__doc__)
     return 2

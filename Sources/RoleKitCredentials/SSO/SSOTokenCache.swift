@@ -34,8 +34,8 @@ public struct SSOTokenCache: Sendable {
     }
 
     /// The cached token, `nil` when there is none.
-    /// - Throws: ``CredentialsError`` `.malformed` for a file without `accessToken` and
-    ///   `expiresAt` (botocore: "Token for … is invalid").
+    /// - Throws: ``CredentialsError`` `.ssoTokenNotFound` for a file without `accessToken` and
+    ///   `expiresAt` (botocore: "Token for … is invalid", `SSOTokenLoadError` as for a missing one).
     public func token(sessionName: String?, startUrl: String) throws(CredentialsError) -> SSOToken? {
         guard let data = AtomicFile.readPrivate(path(sessionName: sessionName, startUrl: startUrl), maximumSize: 64 * 1024) else { return nil }
         return try Self.decode(data, name: sessionName ?? startUrl)
@@ -74,7 +74,7 @@ public struct SSOTokenCache: Sendable {
     static let maximumTokenLength = 16 * 1024
 
     static func decode(_ data: [UInt8], name: String) throws(CredentialsError) -> SSOToken {
-        let invalid = CredentialsError(.malformed, "the SSO token cached for \(SafeText.excerpt(name, limit: 120)) is invalid; sign in again")
+        let invalid = CredentialsError(.ssoTokenNotFound, "the IAM Identity Center token cached for \(SafeText.excerpt(name, limit: 120)) is invalid; sign in again")
         guard let object = try? JSONDecoder().decode(JSONValue.self, from: Data(data)) else { throw invalid }
         func text(_ key: String) -> String? {
             guard case .string(let value)? = object[key], value.utf8.count <= maximumTokenLength, !value.unicodeScalars.contains(where: SafeText.isUnsafe) else { return nil }

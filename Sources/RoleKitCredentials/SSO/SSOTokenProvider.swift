@@ -56,10 +56,16 @@ public final class SSOTokenProvider: Sendable {
 
     /// A token that has not expired, refreshed when due.
     /// - Throws: ``CredentialsError`` `.ssoTokenNotFound`, `.ssoTokenExpired` (legacy) or
-    ///   `.ssoTokenRefreshFailed` (session form), each naming ``loginCommand``; `.malformed`
-    ///   for an unreadable cache file.
+    ///   `.ssoTokenRefreshFailed` (session form), each naming ``loginCommand``;
+    ///   `.ssoTokenNotFound` for an unreadable cache file too.
     public func token() async throws(CredentialsError) -> SSOToken {
-        guard var token = try cache.token(sessionName: sessionName, startUrl: startUrl) else {
+        let cached: SSOToken?
+        do {
+            cached = try cache.token(sessionName: sessionName, startUrl: startUrl)
+        } catch {
+            throw CredentialsError(.ssoTokenNotFound, "\(error.message) with `\(loginCommand)`")
+        }
+        guard var token = cached else {
             throw CredentialsError(.ssoTokenNotFound, "there is no IAM Identity Center token for \(label) (profile \(SafeText.excerpt(profile, limit: 64))); sign in with `\(loginCommand)`")
         }
         let now = clock.now()

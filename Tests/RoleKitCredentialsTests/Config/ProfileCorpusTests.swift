@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 import RoleKitCredentials
+import RoleKitEmulator
 import RoleKitServices
+import RoleKitSigning
 import RoleKitTesting
 import RoleKitTestSupport
 import RoleKitTransport
@@ -31,11 +33,21 @@ struct ProfileCorpusTests {
         }
     }
 
+    /// The emulator whose IAM Identity Center serves the SSO cases, configured by the corpus's
+    /// `sso-emulator.json` (accounts, and the tokens the cases' cache files hold). Started once.
+    static let emulator = Task<EmulatorFixture?, Never> {
+        guard let configuration = try? EmulatorConfiguration.load(path: corpus.appendingPathComponent("sso-emulator.json").path) else { return nil }
+        return try? await EmulatorFixture(sso: configuration.sso)
+    }
+
     /// botocore's answers for the whole corpus, computed once (about 15 s of Python). A task,
     /// not a lazy `static let`: the 99 cases wait for it suspended, instead of each holding a
     /// cooperative thread, which stalled every other suite of the process for as long.
     static let botocoreAnswers = Task<[String: Outcome], Never> {
-        let result = try? await Subprocess.runAsync([TestEnvironment.python, TestEnvironment.referenceScript("botocore_resolve.py"), "--all", corpus.path, MotoServer.endpoint.absoluteString])
+        guard let emulator = await emulator.value else { fatalError("the corpus emulator did not start") }
+        let result = try? await Subprocess.runAsync([
+            TestEnvironment.python, TestEnvironment.referenceScript("botocore_resolve.py"), "--all", corpus.path, MotoServer.endpoint.absoluteString, emulator.endpoint.absoluteString,
+        ])
         guard let result, result.status == 0 else { fatalError("botocore_resolve.py failed: \(result?.stderr ?? "did not run")") }
         var answers: [String: Outcome] = [:]
         struct Line: Decodable {
@@ -53,6 +65,16 @@ struct ProfileCorpusTests {
     struct Spec: Decodable {
         var profile: String?
         var env: [String: String]?
+        /// Session name (or legacy start URL) → a token file of the case, for ~/.aws/sso/cache.
+        var sso_cache: [String: String]?
+    }
+
+    /// `${NOW+N}` / `${NOW-N}` → that UTC time, N seconds from now (as the Python harness).
+    static func substitutingTimes(_ text: String) -> String {
+        text.replacing(/\$\{NOW([+-])(\d+)\}/) { match in
+            let seconds = TimeInterval(Int(match.output.2) ?? 0)
+            return ISO8601Timestamp.format(Date().addingTimeInterval(match.output.1 == "+" ? seconds : -seconds))
+        }
     }
 
     /// The same staging as the Python harness: a copy with `${CASE}` substituted.
@@ -70,6 +92,15 @@ struct ProfileCorpusTests {
         }
         var spec = try JSONDecoder().decode(Spec.self, from: Data(contentsOf: URL(fileURLWithPath: staged + "/case.json")))
         spec.env = spec.env?.mapValues { $0.replacingOccurrences(of: "${CASE}", with: staged) }
+        if let caches = spec.sso_cache {
+            let directory = home + "/.aws/sso/cache"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            for (name, file) in caches {
+                let text = substitutingTimes(try String(contentsOfFile: staged + "/" + file, encoding: .utf8))
+                let target = directory + "/" + SSOTokenCache.fileName(sessionName: name, startUrl: name)
+                FileManager.default.createFile(atPath: target, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            }
+        }
         return (staged, home, spec, workspace)
     }
 
@@ -89,6 +120,9 @@ struct ProfileCorpusTests {
             case .expired: return "RuntimeError"
             case .malformed: return "ConfigParseError"
             case .invalidCredentials: return "InvalidCredentials"
+            case .ssoTokenNotFound: return "SSOTokenLoadError"
+            case .ssoTokenExpired: return "UnauthorizedSSOTokenError"
+            case .ssoTokenRefreshFailed: return "TokenRetrievalError"
             default: return "CredentialsError.\(error.code)"
             }
         }
@@ -100,6 +134,8 @@ struct ProfileCorpusTests {
             default: return "STSError.\(error.code)"
             }
         }
+        // botocore raises ClientError for portal errors it has no class for (ForbiddenException).
+        if error is SSOError { return "ClientError" }
         return String(describing: type(of: error))
     }
 
@@ -116,9 +152,11 @@ struct ProfileCorpusTests {
         }
         let (staged, home, spec, workspace) = try Self.stage(name)
         defer { try? FileManager.default.removeItem(atPath: workspace) }
+        let emulator = try #require(await Self.emulator.value)
         var environment = [
             "HOME": home, "AWS_CONFIG_FILE": staged + "/config", "AWS_SHARED_CREDENTIALS_FILE": staged + "/credentials",
             "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL_STS": MotoServer.endpoint.absoluteString,
+            "AWS_ENDPOINT_URL_SSO": emulator.endpoint.absoluteString, "AWS_ENDPOINT_URL_SSO_OIDC": emulator.endpoint.absoluteString,
         ]
         environment.merge(spec.env ?? [:]) { $1 }
         let lookup = environment
@@ -130,8 +168,9 @@ struct ProfileCorpusTests {
                 outcome.method = resolution.method
                 let credentials = try await resolution.provider.credentials()
                 outcome.token_present = credentials.sessionToken?.isEmpty == false
-                if resolution.method == "assume-role" || resolution.method == "assume-role-with-web-identity" {
-                    let client = STSClient(transport: transport, region: "us-east-1", endpoint: MotoServer.endpoint)
+                if resolution.method == "assume-role" || resolution.method == "assume-role-with-web-identity" || resolution.method == "sso" {
+                    // SSO role credentials are the emulator's: only its STS knows them.
+                    let client = STSClient(transport: transport, region: "us-east-1", endpoint: resolution.method == "sso" ? emulator.endpoint : MotoServer.endpoint)
                     outcome.arn = try await client.getCallerIdentity(credentials: credentials.signingCredentials).arn
                 } else {
                     outcome.access_key = credentials.accessKeyId

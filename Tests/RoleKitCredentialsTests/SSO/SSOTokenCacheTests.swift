@@ -88,7 +88,7 @@ struct SSOTokenCacheTests {
         // No accessToken: botocore's "Token for … is invalid".
         FileManager.default.createFile(atPath: path, contents: Data(#"{"expiresAt": "2031-01-01T00:00:00Z"}"#.utf8), attributes: [.posixPermissions: 0o600])
         let error = #expect(throws: CredentialsError.self) { try cache.token(sessionName: "s", startUrl: "u") }
-        #expect(error?.code == .malformed)
+        #expect(error?.code == .ssoTokenNotFound)
         // A control character in the token, a bad time, not JSON: invalid, never used.
         for body in [#"{"accessToken": "a\u0000b", "expiresAt": "2031-01-01T00:00:00Z"}"#, #"{"accessToken": "a", "expiresAt": "soon"}"#, "not json"] {
             try Data(body.utf8).write(to: URL(fileURLWithPath: path))
