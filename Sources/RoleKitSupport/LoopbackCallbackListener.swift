@@ -14,7 +14,7 @@ import Darwin
 /// per-request time; the whole wait ends at its deadline. It listens on loopback only, never
 /// on every address.
 package final class LoopbackCallbackListener: @unchecked Sendable {
-    // The descriptor is written only by `init` and `close` (once).
+    // The descriptor is written only by `init` and `stop` (once).
     private var descriptor: Int32
     /// The port the system chose.
     package let port: Int
@@ -44,7 +44,7 @@ package final class LoopbackCallbackListener: @unchecked Sendable {
         }
         guard bound == 0, listen(fd, 8) == 0 else {
             let code = errno
-            _ = SystemCall.retryingOnInterrupt { closeDescriptor(fd) }
+            _ = close(fd)
             throw Failure("cannot listen on 127.0.0.1 (errno \(code))")
         }
         var chosen = sockaddr_in()
@@ -53,19 +53,19 @@ package final class LoopbackCallbackListener: @unchecked Sendable {
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard named == 0 else {
-            _ = closeDescriptor(fd)
+            _ = close(fd)
             throw Failure("cannot read the listening port (errno \(errno))")
         }
         descriptor = fd
         port = Int(UInt16(bigEndian: chosen.sin_port))
     }
 
-    deinit { close() }
+    deinit { stop() }
 
     /// Stops listening.
-    package func close() {
+    package func stop() {
         if descriptor >= 0 {
-            _ = closeDescriptor(descriptor)
+            _ = close(descriptor)
             descriptor = -1
         }
     }
@@ -100,7 +100,7 @@ package final class LoopbackCallbackListener: @unchecked Sendable {
             }
             let client = SystemCall.retryingOnInterrupt { accept(fd, nil, nil) }
             guard client >= 0 else { continue }
-            defer { _ = closeDescriptor(client) }
+            defer { _ = close(client) }
             guard let target = readRequestTarget(client, limitSeconds: min(Double(perRequestSeconds), max(0.1, deadline - monotonicSeconds()))) else { continue }
             let (requestPath, query) = target
             guard requestPath == path else {
@@ -142,14 +142,4 @@ package final class LoopbackCallbackListener: @unchecked Sendable {
         let head = "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(bytes.count)\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
         SystemCall.writeAll(client, Array(head.utf8) + bytes)
     }
-}
-
-@inline(__always) private func closeDescriptor(_ fd: Int32) -> Int32 {
-    #if canImport(Darwin)
-    Darwin.close(fd)
-    #elseif canImport(Musl)
-    Musl.close(fd)
-    #else
-    Glibc.close(fd)
-    #endif
 }

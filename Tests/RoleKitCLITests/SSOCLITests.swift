@@ -194,6 +194,9 @@ struct SSOCLITests {
             #expect(try await Self.awsCLIArn(profile: "chained", workspace) == "arn:aws:sts::123456789012:assumed-role/Deployer/from-sso")
             let list = try await Subprocess.rolekitAsync(["configure-list", "--profile", "dev", "--format", "json"], environment: workspace.environment)
             #expect(list.stdoutText.contains("\"Type\": \"sso\""), "\(list.stdoutText) \(list.stderr)")
+            let whoami = try await Subprocess.rolekitAsync(["whoami", "--profile", "dev"], environment: workspace.environment)
+            #expect(whoami.stdoutText.contains("\"Arn\": \"arn:aws:sts::123456789012:assumed-role/ReadOnly/sso-tester\""), "\(whoami.stdoutText) \(whoami.stderr)")
+            #expect(whoami.stdoutText.contains("\"CredentialSource\": \"sso"), "\(whoami.stdoutText)")
         }
     }
 

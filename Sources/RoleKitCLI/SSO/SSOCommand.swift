@@ -65,6 +65,18 @@ struct SSOTargetOptions: ParsableArguments {
     }
 }
 
+extension SSOTargetOptions {
+    /// Runs `body` with the portal client of the named session and its (refreshed) token.
+    func withPortal<T>(_ transportOptions: TransportOptions, _ body: (SSOClient, String) async throws -> T) async throws -> T {
+        let environment = AWSEnvironment.process
+        return try await transportOptions.withTransport { transport in
+            let (token, login) = try await self.token(transport: transport, environment: environment)
+            let client = try SSOClient(transport: transport, region: login.region, endpoint: try environment.configuredEndpoint(service: "SSO"))
+            return try await body(client, token.accessToken)
+        }
+    }
+}
+
 struct SSOLoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
@@ -154,11 +166,8 @@ struct SSOListAccountsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await StandardError.failingWithOneLine {
-            let environment = AWSEnvironment.process
-            let accounts = try await transportOptions.withTransport { transport in
-                let (token, login) = try await target.token(transport: transport, environment: environment)
-                let client = try SSOClient(transport: transport, region: login.region, endpoint: try environment.configuredEndpoint(service: "SSO"))
-                return try await client.listAccounts(accessToken: token.accessToken)
+            let accounts = try await target.withPortal(transportOptions) { client, accessToken in
+                try await client.listAccounts(accessToken: accessToken)
             }
             switch output {
             case .json:
@@ -183,14 +192,11 @@ struct SSOListRolesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await StandardError.failingWithOneLine {
-            let environment = AWSEnvironment.process
-            let roles = try await transportOptions.withTransport { transport in
-                let (token, login) = try await target.token(transport: transport, environment: environment)
-                let client = try SSOClient(transport: transport, region: login.region, endpoint: try environment.configuredEndpoint(service: "SSO"))
+            let roles = try await target.withPortal(transportOptions) { client, accessToken in
                 let accounts: [String]
-                if let accountId { accounts = [accountId] } else { accounts = try await client.listAccounts(accessToken: token.accessToken).map(\.accountId) }
+                if let accountId { accounts = [accountId] } else { accounts = try await client.listAccounts(accessToken: accessToken).map(\.accountId) }
                 var roles: [SSOAccountRole] = []
-                for account in accounts { roles += try await client.listAccountRoles(accessToken: token.accessToken, accountId: account) }
+                for account in accounts { roles += try await client.listAccountRoles(accessToken: accessToken, accountId: account) }
                 return roles
             }
             switch output {

@@ -67,7 +67,7 @@ public struct SSOLogin: Sendable {
             } catch {
                 throw CredentialsError(.retrievalFailed, "Unable to initialize the OAuth 2.0 authorization callback handler: \(error.description). You may use --use-device-code to sign in with a code instead")
             }
-            defer { listener.close() }
+            defer { listener.stop() }
             registration = try await register(pkce: true, redirectUri: "http://127.0.0.1/oauth/callback")
             answer = try await authorizationCode(registration: registration, listener: listener, present: present)
         }

@@ -185,6 +185,23 @@ struct SSOProviderTests {
         })
     }
 
+    @Test func listingFollowsEveryPage() async throws {
+        var sso = EmulatorFixture.ssoConfiguration
+        sso.accounts = (0..<250).map { .init(accountId: String(100_000_000_000 + $0), roles: (0..<3).map { "Role\($0)" }) }
+        sso.seededAccessTokens = ["seeded-access-EXAMPLE"]
+        let fixture = try await EmulatorFixture(sso: sso)
+        let transport = try HTTPTransport(configuration: .init(retry: .none))
+        try await withTeardown({
+            let portal = try SSOClient(transport: transport, region: "us-east-1", endpoint: fixture.endpoint)
+            let accounts = try await portal.listAccounts(accessToken: "seeded-access-EXAMPLE")
+            #expect(accounts.map(\.accountId) == sso.accounts.map(\.accountId))  // 3 pages of at most 100
+            #expect(try await portal.listAccountRoles(accessToken: "seeded-access-EXAMPLE", accountId: "100000000007").map(\.roleName) == ["Role0", "Role1", "Role2"])
+        }, teardown: {
+            try await transport.shutdown()
+            await fixture.stop()
+        })
+    }
+
     @Test func authorizationCodesCheckTheVerifierAndAreUsedOnce() async throws {
         try await Self.withTokens { fixture, transport, _ in
             let oidc = try SSOOIDCClient(transport: transport, region: "us-east-1", endpoint: fixture.endpoint)
