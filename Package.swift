@@ -68,10 +68,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Our own declarations of the PKCS#11 subset RoleKit calls; the module is dlopen'ed.
+        .target(name: "CPKCS11"),
         .target(
             name: "RoleKitIdentity",
             dependencies: [
                 "RoleKitSupport",
+                "CPKCS11",
                 "RoleKitSigning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -14,6 +14,7 @@ public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable 
             case passphraseRequired, wrongPassphrase, unsupportedEncryption, passphraseUnavailable
             case malformedPKCS12, pkcs12WrongPassword, pkcs12WithoutKey
             case chainContainsNonCertificate, emptyChain
+            case invalidPKCS11URI, pkcs11ModuleUnavailable, pkcs11Failure, pkcs11NotFound, pkcs11Ambiguous, pkcs11PINRequired, pkcs11WrongPIN
         }
 
         fileprivate let backing: Backing
@@ -58,6 +59,20 @@ public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable 
         /// An intermediates file holding something other than certificates.
         public static let chainContainsNonCertificate = Code(backing: .chainContainsNonCertificate)
         public static let emptyChain = Code(backing: .emptyChain)
+        /// A PKCS#11 URI that RFC 7512 (as `aws_signing_helper` reads it) refuses.
+        public static let invalidPKCS11URI = Code(backing: .invalidPKCS11URI)
+        /// The PKCS#11 module could not be opened or is not a PKCS#11 module.
+        public static let pkcs11ModuleUnavailable = Code(backing: .pkcs11ModuleUnavailable)
+        /// A PKCS#11 call failed (the `CKR_` name is in the message).
+        public static let pkcs11Failure = Code(backing: .pkcs11Failure)
+        /// No slot, token, certificate or key matches the URI.
+        public static let pkcs11NotFound = Code(backing: .pkcs11NotFound)
+        /// Several slots, certificates or keys match; the message lists them (labels and ids only).
+        public static let pkcs11Ambiguous = Code(backing: .pkcs11Ambiguous)
+        /// The token needs a PIN and none can be had.
+        public static let pkcs11PINRequired = Code(backing: .pkcs11PINRequired)
+        /// The token refused the PIN (`CKR_PIN_INCORRECT`).
+        public static let pkcs11WrongPIN = Code(backing: .pkcs11WrongPIN)
 
         public var description: String { backing.rawValue }
     }

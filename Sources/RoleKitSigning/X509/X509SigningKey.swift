@@ -14,6 +14,7 @@ public struct X509SigningKey: Sendable {
         case rsa(_RSA.Signing.PrivateKey)
         case p256(P256.Signing.PrivateKey)
         case p384(P384.Signing.PrivateKey)
+        case external(any X509ExternalKey)
     }
 
     @usableFromInline
@@ -33,6 +34,9 @@ public struct X509SigningKey: Sendable {
     public init(_ key: P256.Signing.PrivateKey) { self.backing = .p256(key) }
     public init(_ key: P384.Signing.PrivateKey) { self.backing = .p384(key) }
 
+    /// A key that never leaves its device (a PKCS#11 token, a TPM): it signs by itself.
+    public init(external key: any X509ExternalKey) { self.backing = .external(key) }
+
     /// The digest used by ``signature(for:digest:)``.
     public enum Digest: String, Sendable, CaseIterable {
         case sha256 = "SHA256"
@@ -45,6 +49,7 @@ public struct X509SigningKey: Sendable {
         switch backing {
         case .rsa: return "RSA"
         case .p256, .p384: return "EC"
+        case .external(let key): return key.isRSA ? "RSA" : "EC"
         }
     }
 
@@ -54,6 +59,7 @@ public struct X509SigningKey: Sendable {
         case .rsa(let key): return "RSA-\(key.keySizeInBits)"
         case .p256: return "EC P-256"
         case .p384: return "EC P-384"
+        case .external(let key): return key.keyDescription
         }
     }
 
@@ -62,6 +68,7 @@ public struct X509SigningKey: Sendable {
         switch backing {
         case .rsa: return .rsaSHA256
         case .p256, .p384: return .ecdsaSHA256
+        case .external(let key): return key.isRSA ? .rsaSHA256 : .ecdsaSHA256
         }
     }
 
@@ -71,6 +78,7 @@ public struct X509SigningKey: Sendable {
         case .rsa(let key): return Certificate.PublicKey(key.publicKey)
         case .p256(let key): return Certificate.PublicKey(key.publicKey)
         case .p384(let key): return Certificate.PublicKey(key.publicKey)
+        case .external(let key): return key.publicKey
         }
     }
 
@@ -80,13 +88,24 @@ public struct X509SigningKey: Sendable {
         case .rsa(let key): return Array(key.publicKey.pkcs1DERRepresentation)
         case .p256(let key): return Array(key.publicKey.x963Representation)
         case .p384(let key): return Array(key.publicKey.x963Representation)
+        case .external(let key): return key.rawPublicKeyBytes
         }
     }
 
     /// Signs `message` (hashing it with `digest`): PKCS#1 v1.5 for RSA, DER ECDSA for EC.
     public func signature(for message: some DataProtocol, digest: Digest = .sha256) throws(SigningError) -> [UInt8] {
+        if case .external(let key) = backing {
+            do {
+                return try key.signature(for: Array(message), digest: digest)
+            } catch let error as SigningError {
+                throw error
+            } catch {
+                throw SigningError(code: .signatureFailed, message: "the \(key.keyDescription) key could not sign: \(error)")
+            }
+        }
         do {
             switch backing {
+            case .external: throw SigningError.signatureFailed(keyDescription: keyDescription)
             case .rsa(let key):
                 switch digest {
                 case .sha256: return Array(try key.signature(for: SHA256.hash(data: message), padding: .insecurePKCS1v1_5).rawRepresentation)
@@ -110,6 +129,21 @@ public struct X509SigningKey: Sendable {
             throw SigningError.signatureFailed(keyDescription: keyDescription)
         }
     }
+}
+
+/// A private key held by a device (a PKCS#11 token, a TPM) that signs by itself: RSA with
+/// PKCS#1 v1.5, EC with ECDSA, the signature DER-encoded.
+public protocol X509ExternalKey: Sendable {
+    /// `true` for RSA, `false` for EC.
+    var isRSA: Bool { get }
+    /// A readable description such as `RSA-2048 on token rk-test`.
+    var keyDescription: String { get }
+    /// The public half (compared with the certificate's).
+    var publicKey: Certificate.PublicKey { get }
+    /// PKCS#1 `RSAPublicKey` DER for RSA, the uncompressed SEC1 point for EC.
+    var rawPublicKeyBytes: [UInt8] { get }
+    /// Signs `message`, hashed with `digest`.
+    func signature(for message: [UInt8], digest: X509SigningKey.Digest) throws -> [UInt8]
 }
 
 /// The two SigV4-X509 algorithms.
