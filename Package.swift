@@ -209,7 +209,7 @@ let package = Package(
         ),
         testTarget("RoleKitSupportTests", ["RoleKitSupport"]),
         testTarget("RoleKitSigningTests", ["RoleKitSigning", "RoleKitIdentity"]),
-        testTarget("RoleKitIdentityTests", ["RoleKitIdentity", "RoleKitSigning"]),
+        testTarget("RoleKitIdentityTests", ["RoleKitIdentity", "RoleKitSigning", .product(name: "SwiftASN1", package: "swift-asn1")]),
         testTarget("RoleKitTransportTests", libraryLayers),
         testTarget("RoleKitServicesTests", libraryLayers),
         testTarget("RoleKitCredentialsTests", libraryLayers + ["RoleKitEndpoints"]),

@@ -134,7 +134,7 @@ public struct PKCS11Token: Sendable {
         for candidate in candidates {
             let key = PKCS11PrivateKey(
                 module: module, tokenLabel: slot.token.label, id: candidate.id, label: candidate.label, isRSA: isRSA, publicKey: certificate.publicKey,
-                pin: pin, contextPIN: candidate.alwaysAuthenticate ? (options.reusePIN ? pin : nil) : nil, alwaysAuthenticate: candidate.alwaysAuthenticate, uri: uri
+                pin: pin.map { Passphrase(bytes: $0) }, contextPIN: candidate.alwaysAuthenticate ? (options.reusePIN ? pin.map { Passphrase(bytes: $0) } : nil) : nil, alwaysAuthenticate: candidate.alwaysAuthenticate, uri: uri
             )
             if candidate.alwaysAuthenticate && key.contextPIN == nil {
                 throw IdentityError(.pkcs11PINRequired, "the key (\(describe(candidate.id, candidate.label))) asks for its PIN at every signature; pass --reuse-pin to use the user PIN")
@@ -165,17 +165,21 @@ public struct PKCS11Token: Sendable {
 /// by token label again, so a token pulled and put back works at the next signature), logs in,
 /// signs and closes: RSA with `CKM_SHA256_RSA_PKCS` (and its SHA-384/512 forms), EC with the
 /// digest taken here and `CKM_ECDSA`, the raw `r‖s` turned into DER.
-struct PKCS11PrivateKey: X509ExternalKey {
+struct PKCS11PrivateKey: X509ExternalKey, CustomStringConvertible, CustomReflectable {
     let module: PKCS11Module
     let tokenLabel: String
     let id: [UInt8]?
     let label: [UInt8]?
     let isRSA: Bool
     let publicKey: Certificate.PublicKey
-    let pin: [UInt8]?
-    let contextPIN: [UInt8]?
+    /// PINs are kept as ``Passphrase`` values: every description of this key shows them redacted.
+    let pin: Passphrase?
+    let contextPIN: Passphrase?
     let alwaysAuthenticate: Bool
     let uri: PKCS11URI
+
+    var description: String { "PKCS11PrivateKey(\(keyDescription), \(PKCS11Token.describe(id, label)))" }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
 
     var keyDescription: String { "\(CertificateKeyInfo.describe(publicKey)) on PKCS#11 token \(SafeText.excerpt(tokenLabel, limit: 64))" }
 
@@ -192,7 +196,7 @@ struct PKCS11PrivateKey: X509ExternalKey {
             throw IdentityError(.pkcs11NotFound, "token \(SafeText.excerpt(tokenLabel, limit: 64)) is not present; put it back")
         }
         return try module.withSession(slot: slot) { (session) throws(IdentityError) -> [UInt8] in
-            if let pin { try session.login(pin: pin) }
+            if let pin { try session.login(pin: pin.bytes) }
             var template: [(UInt, [UInt8])] = [(PKCS11Token.attributeClass, PKCS11Token.ulong(PKCS11Token.classPrivateKey))]
             if let id { template.append((PKCS11Token.attributeId, id)) }
             if let label { template.append((PKCS11Token.attributeLabel, label)) }
@@ -205,14 +209,14 @@ struct PKCS11PrivateKey: X509ExternalKey {
                 case .sha384: 0x41
                 case .sha512: 0x42
                 }
-                return try session.sign(key: key, mechanism: mechanism, data: message, contextPIN: contextPIN)
+                return try session.sign(key: key, mechanism: mechanism, data: message, contextPIN: contextPIN?.bytes)
             }
             let hashed: [UInt8] = switch digest {
             case .sha256: Array(SHA256.hash(data: message))
             case .sha384: Array(SHA384.hash(data: message))
             case .sha512: Array(SHA512.hash(data: message))
             }
-            let raw = try session.sign(key: key, mechanism: 0x1041, data: hashed, contextPIN: contextPIN)
+            let raw = try session.sign(key: key, mechanism: 0x1041, data: hashed, contextPIN: contextPIN?.bytes)
             return try Self.derSignature(raw)
         }
     }

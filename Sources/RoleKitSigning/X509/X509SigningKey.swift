@@ -8,7 +8,7 @@ public import X509
 /// The algorithm follows the key type, as `aws_signing_helper` does: RSA keys sign
 /// `AWS4-X509-RSA-SHA256` with PKCS#1 v1.5, EC keys sign `AWS4-X509-ECDSA-SHA256` with ECDSA over
 /// SHA-256 on both curves, DER-encoded.
-public struct X509SigningKey: Sendable {
+public struct X509SigningKey: Sendable, CustomStringConvertible, CustomReflectable {
     @usableFromInline
     enum Backing: Sendable {
         case rsa(_RSA.Signing.PrivateKey)
@@ -19,6 +19,11 @@ public struct X509SigningKey: Sendable {
 
     @usableFromInline
     let backing: Backing
+
+    /// `X509SigningKey(EC P-256)`: never any key material.
+    public var description: String { "X509SigningKey(\(keyDescription))" }
+    /// No children: dumps and test failures show the description only.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 
     /// The smallest RSA modulus accepted.
     public static let minimumRSABits = 2048
