@@ -14,13 +14,17 @@ struct ReadCertificateDataCommand: ParsableCommand {
         abstract: "Print a certificate's key type, DER (base64), decimal serial and supported algorithms as JSON."
     )
 
-    @Option(help: ArgumentHelp("Certificate: PEM, DER or PKCS#12.", valueName: "path"))
+    @Option(help: ArgumentHelp("Certificate: PEM, DER, PKCS#12, or a pkcs11: URI.", valueName: "path|uri"))
     var certificate: String
 
     @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup(title: "PKCS#11") var pkcs11: PKCS11Options
 
     func run() throws {
-        let leaf = try SigningIdentity.loadCertificates(path: certificate, passphrase: passphrase.source)[0]
+        let leaf =
+            certificate.hasPrefix("pkcs11:")
+            ? try PKCS11Token.certificate(try PKCS11URI(parsing: certificate), options: pkcs11.options).certificate
+            : try SigningIdentity.loadCertificates(path: certificate, passphrase: passphrase.source)[0]
         var serializer = DER.Serializer()
         try serializer.serialize(leaf)
         let keyType = SigningIdentity.keyType(of: leaf)

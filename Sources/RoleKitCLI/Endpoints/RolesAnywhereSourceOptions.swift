@@ -20,6 +20,7 @@ struct RolesAnywhereSourceOptions: ParsableArguments {
     var intermediates: String?
 
     @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup(title: "PKCS#11") var pkcs11: PKCS11Options
 
     @Option(name: .customLong("trust-anchor-arn"), help: ArgumentHelp("Roles Anywhere: trust anchor ARN.", valueName: "arn"))
     var trustAnchorArn: String?
@@ -74,6 +75,7 @@ struct RolesAnywhereSourceOptions: ParsableArguments {
                 endpoint: try endpoint.map(RolesAnywhereOptions.parseEndpoint)
             ),
             passphrase: passphrase.source,
+            pkcs11: pkcs11.options,
             transport: transport,
             logger: logger
         )

@@ -80,6 +80,7 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
     public init(
         configuration: Configuration,
         passphrase: PassphraseSource? = nil,
+        pkcs11: PKCS11Token.Options = .init(),
         transport: HTTPTransport,
         clock: any WallClock = SystemWallClock(),
         refresh: RefreshingCredentialProvider.Configuration = .init(),
@@ -87,7 +88,9 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
     ) {
         self.configuration = configuration
         self.client = RolesAnywhereClient(transport: transport, endpoint: configuration.endpoint)
-        let identities = IdentityFileCache(certificate: configuration.certificate, privateKey: configuration.privateKey, intermediates: configuration.intermediates, passphrase: passphrase)
+        let identities = IdentityFileCache(
+            certificate: configuration.certificate, privateKey: configuration.privateKey, intermediates: configuration.intermediates, passphrase: passphrase, pkcs11: pkcs11
+        )
         self.identities = identities
         let client = self.client
         self.logger = logger
@@ -160,20 +163,24 @@ final class IdentityFileCache: Sendable {
     private let privateKey: String?
     private let intermediates: String?
     private let passphrase: PassphraseSource?
+    private let pkcs11: PKCS11Token.Options
     private let entry = Mutex<Entry?>(nil)
 
-    init(certificate: String, privateKey: String?, intermediates: String?, passphrase: PassphraseSource?) {
+    /// `certificate` and `privateKey` may be `pkcs11:` URIs (then only the files are watched;
+    /// a token key opens its own session at every signature).
+    init(certificate: String, privateKey: String?, intermediates: String?, passphrase: PassphraseSource?, pkcs11: PKCS11Token.Options = .init()) {
+        self.pkcs11 = pkcs11
         self.certificate = certificate
         self.privateKey = privateKey
         self.intermediates = intermediates
         self.passphrase = passphrase
-        self.paths = [certificate, privateKey, intermediates].compactMap { $0 }.map(SecureFileReader.expandTilde)
+        self.paths = [certificate, privateKey, intermediates].compactMap { $0 }.filter { !$0.hasPrefix("pkcs11:") }.map(SecureFileReader.expandTilde)
     }
 
     func current() throws -> SigningIdentity {
         let stamp = paths.map(FileStamp.init(path:))
         if let cached = entry.withLock({ $0 }), cached.stamp == stamp { return cached.identity }
-        let identity = try SigningIdentity.load(certificate: certificate, privateKey: privateKey, intermediates: intermediates, passphrase: passphrase)
+        let identity = try SigningIdentity.load(certificate: certificate, privateKey: privateKey, intermediates: intermediates, passphrase: passphrase, pkcs11: pkcs11)
         entry.withLock { $0 = Entry(stamp: stamp, identity: identity) }
         return identity
     }
