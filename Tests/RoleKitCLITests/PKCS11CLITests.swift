@@ -9,16 +9,11 @@ import Testing
 /// openssl, expected values taken from the token's own files.
 @Suite("PKCS#11 from the command line", .serialized)
 struct PKCS11CLITests {
-    static let module = "/usr/lib/softhsm/libsofthsm2.so"
+    static let module = TestToken.module
     static let role = "arn:aws:iam::123456789012:role/token-role"
-    static let tokenDirectory: String? = {
-        guard let directory = ProcessInfo.processInfo.environment["ROLEKIT_TEST_TOKEN_DIR"], FileManager.default.fileExists(atPath: directory + "/softhsm2.conf"),
-            ProcessInfo.processInfo.environment["SOFTHSM2_CONF"] == directory + "/softhsm2.conf", FileManager.default.fileExists(atPath: module)
-        else { return nil }
-        return directory
-    }()
-    static var hasToken: Bool { tokenDirectory != nil }
-    static let skipReason: Comment = "no SoftHSM2 token: scripts/test makes one when softhsm2 and opensc are installed (ROLEKIT_TEST_TOKEN_DIR, SOFTHSM2_CONF)"
+    static var tokenDirectory: String? { TestToken.directory }
+    static var hasToken: Bool { TestToken.isAvailable }
+    static let skipReason = Comment(rawValue: TestToken.skipReason)
 
     static func environment(_ directory: String, pin: String = "1234") -> [String: String] {
         ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "SOFTHSM2_CONF": directory + "/softhsm2.conf", "ROLEKIT_TEST_PIN": pin]

@@ -13,16 +13,10 @@ import X509
 // check needs no other session open at the time.
 @Suite("PKCS#11: URIs and SoftHSM2", .serialized)
 struct PKCS11Tests {
-    static let module = "/usr/lib/softhsm/libsofthsm2.so"
-    /// The token folder, when scripts/test made one (and exported SOFTHSM2_CONF for it).
-    static let tokenDirectory: String? = {
-        guard let directory = ProcessInfo.processInfo.environment["ROLEKIT_TEST_TOKEN_DIR"], FileManager.default.fileExists(atPath: directory + "/softhsm2.conf"),
-            ProcessInfo.processInfo.environment["SOFTHSM2_CONF"] == directory + "/softhsm2.conf", FileManager.default.fileExists(atPath: module)
-        else { return nil }
-        return directory
-    }()
-    static var hasToken: Bool { tokenDirectory != nil }
-    static let skipReason: Comment = "no SoftHSM2 token: scripts/test makes one when softhsm2 and opensc are installed (ROLEKIT_TEST_TOKEN_DIR, SOFTHSM2_CONF)"
+    static let module = TestToken.module
+    static var tokenDirectory: String? { TestToken.directory }
+    static var hasToken: Bool { TestToken.isAvailable }
+    static let skipReason = Comment(rawValue: TestToken.skipReason)
 
     // MARK: - URIs (no token needed)
 
