@@ -49,18 +49,11 @@ struct SSOTargetOptions: ParsableArguments {
     /// The cached token of the named session, refreshed when due.
     func token(transport: HTTPTransport, environment: AWSEnvironment) async throws -> (SSOToken, SSOLoginConfiguration) {
         let login = try loginConfiguration(environment: environment)
-        let profileConfiguration = SSOProfileConfiguration(
-            profile: login.profile ?? profile ?? "default", sessionName: login.sessionName, startUrl: login.startUrl, region: login.region, accountId: "", roleName: ""
-        )
+        // The advice names the profile asked for, or the sso-session given by --sso-session.
+        let named = login.profile ?? (ssoSession != nil ? login.sessionName : nil) ?? profile ?? "default"
+        let configuration = SSOProfileConfiguration(profile: named, sessionName: login.sessionName, startUrl: login.startUrl, region: login.region, accountId: "", roleName: "")
         let oidc = try SSOOIDCClient(transport: transport, region: login.region, endpoint: try environment.configuredEndpoint(service: "SSO_OIDC"))
-        var provider = SSOTokenProvider(configuration: profileConfiguration, cache: SSOTokenCache(directory: SSOTokenCache.defaultDirectory(environment: environment)), oidc: oidc)
-        if login.profile == nil, let session = login.sessionName {
-            // Named by --sso-session: the advice names it too.
-            provider = SSOTokenProvider(
-                configuration: SSOProfileConfiguration(profile: session, sessionName: session, startUrl: login.startUrl, region: login.region, accountId: "", roleName: ""),
-                cache: provider.cache, oidc: oidc
-            )
-        }
+        let provider = SSOTokenProvider(configuration: configuration, cache: SSOTokenCache(directory: SSOTokenCache.defaultDirectory(environment: environment)), oidc: oidc)
         return (try await provider.token(), login)
     }
 }

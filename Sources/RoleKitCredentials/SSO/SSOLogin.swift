@@ -129,10 +129,6 @@ public struct SSOLogin: Sendable {
         return String((0..<64).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
     }
 
-    /// base64url(SHA-256(verifier)) without padding.
-    public static func codeChallenge(for verifier: String) -> String {
-        Data(SHA256.hash(data: Array(verifier.utf8))).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
-    }
 
     /// The authorize URL, its parameters in the AWS CLI's order.
     public func authorizeURL(clientId: String, redirectUri: String, state: String, challenge: String, scopes: [String]) -> String {
@@ -149,7 +145,7 @@ public struct SSOLogin: Sendable {
         let verifier = Self.makeCodeVerifier()
         let state = UUID().uuidString.lowercased()
         let redirectUri = "http://127.0.0.1:\(listener.port)/oauth/callback"
-        await present(Prompt(url: authorizeURL(clientId: registration.clientId, redirectUri: redirectUri, state: state, challenge: Self.codeChallenge(for: verifier), scopes: requestedScopes), userCode: nil))
+        await present(Prompt(url: authorizeURL(clientId: registration.clientId, redirectUri: redirectUri, state: state, challenge: SSOOIDCClient.codeChallenge(for: verifier), scopes: requestedScopes), userCode: nil))
         let page = "<!doctype html><title>RoleKit</title><p>Request approved. You can close this window and return to the terminal.</p>"
         guard let query = await listener.waitForCallback(path: "/oauth/callback", timeoutSeconds: Self.maximumWaitSeconds, page: page) else {
             throw CredentialsError(.retrievalFailed, "no authorization arrived within \(Self.maximumWaitSeconds / 60) minutes; sign in again (or use --use-device-code)")

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RoleKitServices
 import RoleKitSigning
 import RoleKitSupport
 import RoleKitTransport
@@ -109,7 +110,7 @@ extension SSOEmulator {
             let verifier = try Self.string(body, "codeVerifier") ?? ""
             // One use: the code is gone whether or not the rest is right.
             guard let entry = state.withLock({ $0.codes.removeValue(forKey: code) }), entry.clientId == clientId, entry.expiresAt > now, entry.redirectUri == redirectUri,
-                (43...128).contains(verifier.utf8.count), ConstantTime.equals(Self.challenge(of: verifier), entry.challenge)
+                (43...128).contains(verifier.utf8.count), ConstantTime.equals(SSOOIDCClient.codeChallenge(for: verifier), entry.challenge)
             else { throw invalidGrant }
             return issueToken(clientId: clientId, now: now)
         case "refresh_token":

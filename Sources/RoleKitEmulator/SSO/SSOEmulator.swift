@@ -109,12 +109,6 @@ public final class SSOEmulator: Sendable {
         return roles.keys.sorted().map { .init(accountId: $0, roles: roles[$0] ?? []) }
     }
 
-    /// Whether `request` is for this service (by path).
-    static func handles(path: String) -> Bool {
-        ["/client/register", "/device_authorization", "/token", "/authorize", "/authorize/approve", "/authorize/deny", "/device", "/device/approve",
-         "/federation/credentials", "/assignment/accounts", "/assignment/roles", "/logout"].contains(path)
-    }
-
     /// The answer to `request`.
     public func handle(_ request: SigningRequest) -> RolesAnywhereEmulator.Response {
         do throws(EmulatorError) {
@@ -242,7 +236,4 @@ public final class SSOEmulator: Sendable {
         }
     }
 
-    static func challenge(of verifier: String) -> String {
-        Data(SHA256.hash(data: Array(verifier.utf8))).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
-    }
 }

@@ -1,3 +1,4 @@
+import Crypto
 public import FoundationEssentials
 import RoleKitSigning
 import RoleKitSupport
@@ -95,6 +96,11 @@ public struct SSOOIDCClient: Sendable {
         }
         let refresh = object.string("refreshToken").flatMap { Self.isToken($0) ? $0 : nil }
         return SSOTokenResponse(accessToken: accessToken, tokenType: object.string("tokenType"), expiresIn: Int(expiresIn), refreshToken: refresh)
+    }
+
+    /// The PKCE S256 challenge of `verifier`: base64url(SHA-256(verifier)) without padding.
+    public static func codeChallenge(for verifier: String) -> String {
+        Data(SHA256.hash(data: Array(verifier.utf8))).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
     }
 
     /// A token, id or secret: 1 to 16 KiB of printable ASCII without spaces.

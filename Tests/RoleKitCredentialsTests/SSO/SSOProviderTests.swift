@@ -46,14 +46,14 @@ struct SSOProviderTests {
     }
 
     @Test func pkceValues() async throws {
-        #expect(SSOLogin.codeChallenge(for: String(repeating: "A", count: 64)) == "1T7aemN8mcx_tWbZbp-hCb8VxHhBCj9etNTE4mzQgfY")
+        #expect(SSOOIDCClient.codeChallenge(for: String(repeating: "A", count: 64)) == "1T7aemN8mcx_tWbZbp-hCb8VxHhBCj9etNTE4mzQgfY")
         let verifier = SSOLogin.makeCodeVerifier()
         #expect(verifier.count == 64)
         #expect(verifier.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._~".contains($0)) })
         #expect(SSOLogin.makeCodeVerifier() != verifier)
         let script = "import base64, hashlib, sys; print(base64.urlsafe_b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode().rstrip('='))"
         let python = try await Subprocess.runAsync([TestEnvironment.python, "-c", script, verifier])
-        #expect(SSOLogin.codeChallenge(for: verifier) == python.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(SSOOIDCClient.codeChallenge(for: verifier) == python.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     // MARK: - Refresh windows
@@ -213,7 +213,7 @@ struct SSOProviderTests {
             let verifier = SSOLogin.makeCodeVerifier()
             let login = try SSOLogin(configuration: .init(sessionName: "corp", startUrl: Self.startUrl, region: "us-east-1"), transport: transport, oidcEndpoint: fixture.endpoint)
             func code() async throws -> String {
-                let url = login.authorizeURL(clientId: registration.clientId, redirectUri: redirect, state: "state-1", challenge: SSOLogin.codeChallenge(for: verifier), scopes: ["sso:account:access"])
+                let url = login.authorizeURL(clientId: registration.clientId, redirectUri: redirect, state: "state-1", challenge: SSOOIDCClient.codeChallenge(for: verifier), scopes: ["sso:account:access"])
                 let answer = try await SSOTestHTTP.get(url)
                 #expect(answer.status == 302)
                 let location = try #require(answer.location)
@@ -235,7 +235,7 @@ struct SSOProviderTests {
             let token = try await oidc.createToken(registration: registration, grant: .authorizationCode(code: second, redirectUri: redirect, codeVerifier: verifier))
             #expect(token.refreshToken != nil && token.expiresIn > 0)
             // An unregistered redirect is refused on the page.
-            let other = login.authorizeURL(clientId: registration.clientId, redirectUri: "http://evil.example/cb", state: "s", challenge: SSOLogin.codeChallenge(for: verifier), scopes: [])
+            let other = login.authorizeURL(clientId: registration.clientId, redirectUri: "http://evil.example/cb", state: "s", challenge: SSOOIDCClient.codeChallenge(for: verifier), scopes: [])
             #expect(try await SSOTestHTTP.get(other).status == 400)
             // The portal pages, and refuses an unknown token with the header botocore reads.
             let portal = try SSOClient(transport: transport, region: "us-east-1", endpoint: fixture.endpoint)
