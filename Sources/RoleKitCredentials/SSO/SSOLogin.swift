@@ -129,7 +129,6 @@ public struct SSOLogin: Sendable {
         return String((0..<64).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
     }
 
-
     /// The authorize URL, its parameters in the AWS CLI's order.
     public func authorizeURL(clientId: String, redirectUri: String, state: String, challenge: String, scopes: [String]) -> String {
         let items = [

@@ -1,4 +1,3 @@
-import Crypto
 public import FoundationEssentials
 public import RoleKitSigning
 public import RoleKitTransport
@@ -235,5 +234,4 @@ public final class SSOEmulator: Sendable {
             return registeredURL.scheme == "http" && registeredURL.host() == host && registeredURL.path() == url.path()
         }
     }
-
 }
