@@ -70,11 +70,14 @@ let package = Package(
         ),
         // Our own declarations of the PKCS#11 subset RoleKit calls; the module is dlopen'ed.
         .target(name: "CPKCS11"),
+        // Our own declarations of the TSS 2.0 (ESAPI, TCTI loader, MU) calls; the stack is dlopen'ed.
+        .target(name: "CTSS2"),
         .target(
             name: "RoleKitIdentity",
             dependencies: [
                 "RoleKitSupport",
                 "CPKCS11",
+                "CTSS2",
                 "RoleKitSigning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

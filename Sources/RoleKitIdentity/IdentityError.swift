@@ -15,6 +15,7 @@ public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable 
             case malformedPKCS12, pkcs12WrongPassword, pkcs12WithoutKey
             case chainContainsNonCertificate, emptyChain
             case invalidPKCS11URI, pkcs11ModuleUnavailable, pkcs11Failure, pkcs11NotFound, pkcs11Ambiguous, pkcs11PINRequired, pkcs11WrongPIN
+            case tpmUnavailable, tpmFailure, tpmBusy, tpmLockout, tpmWrongPassword, tpmPasswordRequired, tpmPasswordRejected, invalidTPMKey
         }
 
         fileprivate let backing: Backing
@@ -73,6 +74,23 @@ public struct IdentityError: Error, Hashable, CustomStringConvertible, Sendable 
         public static let pkcs11PINRequired = Code(backing: .pkcs11PINRequired)
         /// The token refused the PIN (`CKR_PIN_INCORRECT`).
         public static let pkcs11WrongPIN = Code(backing: .pkcs11WrongPIN)
+
+        /// No TPM software stack, no TPM at the TCTI, or the TPM stopped answering.
+        public static let tpmUnavailable = Code(backing: .tpmUnavailable)
+        /// A TPM command failed (the TSS2_RC is in the message).
+        public static let tpmFailure = Code(backing: .tpmFailure)
+        /// The TPM asked to be asked again (TPM_RC_RETRY, YIELDED, TESTING) too many times.
+        public static let tpmBusy = Code(backing: .tpmBusy)
+        /// The TPM's dictionary-attack protection is locked out (TPM_RC_LOCKOUT).
+        public static let tpmLockout = Code(backing: .tpmLockout)
+        /// The TPM refused the key password (TPM_RC_AUTH_FAIL, TPM_RC_BAD_AUTH).
+        public static let tpmWrongPassword = Code(backing: .tpmWrongPassword)
+        /// The TPM key needs a password and no source for it was given.
+        public static let tpmPasswordRequired = Code(backing: .tpmPasswordRequired)
+        /// A password was given for a key file marked emptyAuth (as `aws_signing_helper` refuses it).
+        public static let tpmPasswordRejected = Code(backing: .tpmPasswordRejected)
+        /// A TSS2 key file or handle RoleKit cannot use (policy, bad parent, not a signing key, …).
+        public static let invalidTPMKey = Code(backing: .invalidTPMKey)
 
         public var description: String { backing.rawValue }
     }

@@ -11,14 +11,24 @@ extension SigningIdentity {
     ///     or DER. `nil` when `certificate` holds the key (combined PEM or PKCS#12).
     ///   - intermediates: A PEM bundle of chain certificates (any number, comments allowed).
     ///   - passphrase: Where the passphrase comes from, asked only for encrypted files.
+    ///   - tpm: The TPM and key password for a `TSS2 PRIVATE KEY` file or a `handle:0x81…`
+    ///     private key (see ``TPMKey``).
     ///
     /// Paths starting with `~` are expanded.
     public static func load(
         certificate: String,
         privateKey: String? = nil,
         intermediates: String? = nil,
-        passphrase: PassphraseSource? = nil
+        passphrase: PassphraseSource? = nil,
+        tpm: TPMKey.Options = .init()
     ) throws(IdentityError) -> SigningIdentity {
+        if let privateKey, TPMKey.isHandle(privateKey) {
+            let certificates = try loadCertificates(path: certificate, passphrase: passphrase)
+            guard let leaf = certificates.first else { throw IdentityError(.noCertificate, "no certificate found in the file", path: SecureFileReader.expandTilde(certificate)) }
+            let chain = try intermediates.map { path throws(IdentityError) in try loadCertificates(path: path) } ?? Array(certificates.dropFirst())
+            let key = try TPMKey.privateKey(handle: privateKey, certificate: leaf, options: tpm)
+            return try SigningIdentity(certificate: leaf, intermediates: chain, key: key)
+        }
         let certificateBytes = try SecureFileReader.readFile(certificate, what: "certificate")
         let keyBytes = try privateKey.map { path throws(IdentityError) in try SecureFileReader.readFile(path, what: "private key") }
         let chainBytes = try intermediates.map { path throws(IdentityError) in try SecureFileReader.readFile(path, what: "intermediates") }
@@ -27,6 +37,7 @@ extension SigningIdentity {
             privateKeyBytes: keyBytes,
             intermediatesBytes: chainBytes,
             passphrase: passphrase,
+            tpm: tpm,
             paths: (SecureFileReader.expandTilde(certificate), privateKey.map(SecureFileReader.expandTilde), intermediates.map(SecureFileReader.expandTilde))
         )
     }
@@ -37,9 +48,10 @@ extension SigningIdentity {
         certificateBytes: [UInt8],
         privateKeyBytes: [UInt8]? = nil,
         intermediatesBytes: [UInt8]? = nil,
-        passphrase: PassphraseSource? = nil
+        passphrase: PassphraseSource? = nil,
+        tpm: TPMKey.Options = .init()
     ) throws(IdentityError) -> SigningIdentity {
-        try load(certificateBytes: certificateBytes, privateKeyBytes: privateKeyBytes, intermediatesBytes: intermediatesBytes, passphrase: passphrase, paths: (nil, nil, nil))
+        try load(certificateBytes: certificateBytes, privateKeyBytes: privateKeyBytes, intermediatesBytes: intermediatesBytes, passphrase: passphrase, tpm: tpm, paths: (nil, nil, nil))
     }
 
     /// Reads only the certificate side of `path` (PEM, DER or PKCS#12): the leaf and any other
@@ -66,6 +78,7 @@ extension SigningIdentity {
         privateKeyBytes: [UInt8]?,
         intermediatesBytes: [UInt8]?,
         passphrase: PassphraseSource?,
+        tpm: TPMKey.Options,
         paths: (certificate: String?, key: String?, chain: String?)
     ) throws(IdentityError) -> SigningIdentity {
         let cache = PassphraseCache(passphrase, path: paths.key ?? paths.certificate)
@@ -91,11 +104,13 @@ extension SigningIdentity {
                 leaf = first
                 chain = Array(file.certificates.dropFirst())
                 if privateKeyBytes == nil {
-                    if file.keys.count > 1 {
-                        throw IdentityError(.multiplePrivateKeys, "the file holds \(file.keys.count) private keys; keep one")
+                    if file.keys.count + file.tpmKeys.count > 1 {
+                        throw IdentityError(.multiplePrivateKeys, "the file holds \(file.keys.count + file.tpmKeys.count) private keys; keep one")
                     }
                     if let candidate = file.keys.first {
                         key = try candidate.decode(passphrase: cache.get)
+                    } else if let block = file.tpmKeys.first {
+                        key = try TPMKey.privateKey(tss2KeyDER: block.der, certificate: first, options: tpm)
                     } else if let unsupported = file.unsupportedKeys.first {
                         throw PrivateKeyDecoder.unsupported(unsupported + " key")
                     }
@@ -113,12 +128,15 @@ extension SigningIdentity {
                 if file.pkcs12 != nil {
                     throw IdentityError(.malformedPrivateKey, "this is a PKCS#12 bundle; give it as the certificate and leave out the private key")
                 }
-                if let unsupported = file.unsupportedKeys.first, file.keys.isEmpty {
+                if let unsupported = file.unsupportedKeys.first, file.keys.isEmpty, file.tpmKeys.isEmpty {
                     throw PrivateKeyDecoder.unsupported(unsupported + " key")
                 }
-                if file.keys.count > 1 {
-                    throw IdentityError(.multiplePrivateKeys, "the private key file holds \(file.keys.count) private keys; keep one")
+                if file.keys.count + file.tpmKeys.count > 1 {
+                    throw IdentityError(.multiplePrivateKeys, "the private key file holds \(file.keys.count + file.tpmKeys.count) private keys; keep one")
                 }
+                if let block = file.tpmKeys.first {
+                    key = try TPMKey.privateKey(tss2KeyDER: block.der, certificate: leaf, options: tpm)
+                } else {
                 guard let candidate = file.keys.first else {
                     if !file.certificates.isEmpty {
                         throw IdentityError(.noPrivateKey, "this file holds a certificate, not a private key; check which file is the certificate and which the key")
@@ -129,6 +147,7 @@ extension SigningIdentity {
                     throw IdentityError(.noPrivateKey, "no private key found in the file")
                 }
                 key = try candidate.decode(passphrase: cache.get)
+                }
             } catch {
                 throw error.at(paths.key)
             }

@@ -13,7 +13,7 @@ struct RolesAnywhereSourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Roles Anywhere: certificate (PEM, DER, combined PEM or PKCS#12).", valueName: "path"))
     var certificate: String?
 
-    @Option(name: .customLong("private-key"), help: ArgumentHelp("Roles Anywhere: private key of the certificate.", valueName: "path"))
+    @Option(name: .customLong("private-key"), help: ArgumentHelp("Roles Anywhere: private key of the certificate (a file, a pkcs11: URI, a TSS2 PRIVATE KEY or a TPM handle:0x81…).", valueName: "path|uri|handle"))
     var privateKey: String?
 
     @Option(help: ArgumentHelp("Roles Anywhere: PEM bundle of intermediate certificates.", valueName: "path"))
@@ -21,6 +21,7 @@ struct RolesAnywhereSourceOptions: ParsableArguments {
 
     @OptionGroup var passphrase: PassphraseOptions
     @OptionGroup(title: "PKCS#11") var pkcs11: PKCS11Options
+    @OptionGroup(title: "TPM 2.0") var tpm: TPMOptions
 
     @Option(name: .customLong("trust-anchor-arn"), help: ArgumentHelp("Roles Anywhere: trust anchor ARN.", valueName: "arn"))
     var trustAnchorArn: String?
@@ -76,6 +77,7 @@ struct RolesAnywhereSourceOptions: ParsableArguments {
             ),
             passphrase: passphrase.source,
             pkcs11: pkcs11.options,
+            tpm: tpm.options,
             transport: transport,
             logger: logger
         )

@@ -55,7 +55,7 @@ struct CredentialProcessCommand: AsyncParsableCommand {
     private static func fetch(options: RolesAnywhereOptions, configuration: RolesAnywhereCredentialProvider.Configuration, logger: Logger) async throws -> Credentials {
         let transport = try options.makeTransport(logger: logger)
         do {
-            let provider = RolesAnywhereCredentialProvider(configuration: configuration, passphrase: options.identity.passphrase.source, pkcs11: options.identity.pkcs11.options, transport: transport, logger: logger)
+            let provider = RolesAnywhereCredentialProvider(configuration: configuration, passphrase: options.identity.passphrase.source, pkcs11: options.identity.pkcs11.options, tpm: options.identity.tpm.options, transport: transport, logger: logger)
             try provider.validate()
             let credentials = try await provider.credentials()
             try? await transport.shutdown()

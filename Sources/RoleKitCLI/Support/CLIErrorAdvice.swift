@@ -34,7 +34,7 @@ enum CLIErrorAdvice {
         switch error {
         case let error as IdentityError:
             switch error.code {
-            case .passphraseRequired, .passphraseUnavailable: "pass --pkcs8-password, --passphrase-env NAME or --passphrase-file PATH"
+            case .passphraseRequired: "pass --pkcs8-password, --passphrase-env NAME or --passphrase-file PATH"
             case .noPrivateKey, .pkcs12WithoutKey: "give the key with --private-key"
             case .noCertificate: "give the certificate with --certificate and the key with --private-key"
             default: nil

@@ -81,6 +81,7 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
         configuration: Configuration,
         passphrase: PassphraseSource? = nil,
         pkcs11: PKCS11Token.Options = .init(),
+        tpm: TPMKey.Options = .init(),
         transport: HTTPTransport,
         clock: any WallClock = SystemWallClock(),
         refresh: RefreshingCredentialProvider.Configuration = .init(),
@@ -89,7 +90,7 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
         self.configuration = configuration
         self.client = RolesAnywhereClient(transport: transport, endpoint: configuration.endpoint)
         let identities = IdentityFileCache(
-            certificate: configuration.certificate, privateKey: configuration.privateKey, intermediates: configuration.intermediates, passphrase: passphrase, pkcs11: pkcs11
+            certificate: configuration.certificate, privateKey: configuration.privateKey, intermediates: configuration.intermediates, passphrase: passphrase, pkcs11: pkcs11, tpm: tpm
         )
         self.identities = identities
         let client = self.client
@@ -164,23 +165,26 @@ final class IdentityFileCache: Sendable {
     private let intermediates: String?
     private let passphrase: PassphraseSource?
     private let pkcs11: PKCS11Token.Options
+    private let tpm: TPMKey.Options
     private let entry = Mutex<Entry?>(nil)
 
-    /// `certificate` and `privateKey` may be `pkcs11:` URIs (then only the files are watched;
-    /// a token key opens its own session at every signature).
-    init(certificate: String, privateKey: String?, intermediates: String?, passphrase: PassphraseSource?, pkcs11: PKCS11Token.Options = .init()) {
+    /// `certificate` and `privateKey` may be `pkcs11:` URIs and `privateKey` a TPM `handle:`
+    /// (then only the files are watched; a token or TPM key opens its own session at every
+    /// signature).
+    init(certificate: String, privateKey: String?, intermediates: String?, passphrase: PassphraseSource?, pkcs11: PKCS11Token.Options = .init(), tpm: TPMKey.Options = .init()) {
         self.pkcs11 = pkcs11
+        self.tpm = tpm
         self.certificate = certificate
         self.privateKey = privateKey
         self.intermediates = intermediates
         self.passphrase = passphrase
-        self.paths = [certificate, privateKey, intermediates].compactMap { $0 }.filter { !$0.hasPrefix("pkcs11:") }.map(SecureFileReader.expandTilde)
+        self.paths = [certificate, privateKey, intermediates].compactMap { $0 }.filter { !$0.hasPrefix("pkcs11:") && !TPMKey.isHandle($0) }.map(SecureFileReader.expandTilde)
     }
 
     func current() throws -> SigningIdentity {
         let stamp = paths.map(FileStamp.init(path:))
         if let cached = entry.withLock({ $0 }), cached.stamp == stamp { return cached.identity }
-        let identity = try SigningIdentity.load(certificate: certificate, privateKey: privateKey, intermediates: intermediates, passphrase: passphrase, pkcs11: pkcs11)
+        let identity = try SigningIdentity.load(certificate: certificate, privateKey: privateKey, intermediates: intermediates, passphrase: passphrase, pkcs11: pkcs11, tpm: tpm)
         entry.withLock { $0 = Entry(stamp: stamp, identity: identity) }
         return identity
     }

@@ -18,6 +18,8 @@ struct CredentialFile {
     var otherBlocks: [(label: String, index: Int)] = []
     /// Labels of unsupported key formats found (DSA, OpenSSH, …).
     var unsupportedKeys: [String] = []
+    /// `TSS2 PRIVATE KEY` blocks: keys that live in a TPM.
+    var tpmKeys: [PEMBlock] = []
 
     /// Parses `bytes`. `role` decides how undecorated DER is read ("certificate" or "private key").
     static func parse(_ bytes: [UInt8], role: Role) throws(IdentityError) -> CredentialFile {
@@ -31,6 +33,8 @@ struct CredentialFile {
                     file.certificates.append(try parseCertificate(block.der, where: "PEM block \(block.index)"))
                 case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
                     file.keys.append(.pem(block, curveHint: curveHint))
+                case "TSS2 PRIVATE KEY":
+                    file.tpmKeys.append(block)
                 case "EC PARAMETERS":
                     continue
                 default:

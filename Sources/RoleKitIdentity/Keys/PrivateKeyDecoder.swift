@@ -25,7 +25,6 @@ enum PrivateKeyDecoder {
         switch label {
         case "DSA PRIVATE KEY": return "DSA"
         case "OPENSSH PRIVATE KEY": return "OpenSSH-format"
-        case "TSS2 PRIVATE KEY": return "TPM (TSS2)"
         case "ANY PRIVATE KEY": return "unknown"
         default: return nil
         }
