@@ -25,6 +25,19 @@ let package = Package(
             path: "Benchmarks/SigningBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // One signature with a key on a SoftHSM2 token and in swtpm next to a software key;
+        // scripts/bench-hardware.sh makes the token and the TPM and runs it.
+        .executableTarget(
+            name: "HardwareKeyBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RoleKitIdentity", package: "RoleKit"),
+                .product(name: "RoleKitSigning", package: "RoleKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/HardwareKeyBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "CredentialsBenchmarks",
             dependencies: [

@@ -9,7 +9,7 @@ import PackageDescription
 // Each executable is one fuzz target: a file with `LLVMFuzzerTestOneInput` that hands the bytes
 // to `FuzzTargets`, plus the entry point SwiftPM links as `main` (see LibFuzzerDriver).
 let fuzzTargets = [
-    "pem", "private-key", "certificate", "pkcs12", "ini", "sts-xml", "rolesanywhere-json", "timestamps", "query", "metadata",
+    "pem", "private-key", "certificate", "pkcs12", "ini", "sts-xml", "rolesanywhere-json", "timestamps", "query", "metadata", "tpm-key",
 ]
 
 let package = Package(

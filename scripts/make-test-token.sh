@@ -2,9 +2,9 @@
 # Makes an isolated SoftHSM2 token for the PKCS#11 tests in DIR (default: a new temporary
 # folder): DIR/softhsm2.conf (export SOFTHSM2_CONF=DIR/softhsm2.conf), token "rk-test" with
 # user PIN 1234, keys generated on the token (RSA-2048 id 01 "rsa2048", P-256 id 02 "ec256",
-# P-384 id 03 "ec384", a second P-256 with the same label "dup" id 05 and 06), and for each of
-# the first three a certificate (DIR/<label>.pem, also written to the token with the key's id and
-# label) issued by DIR/ca.pem. The private keys never leave the token: certificates are issued
+# P-384 id 03 "ec384", a second P-256 with the same label "dup" id 05 and 06, a P-256 id 07
+# "always" with CKA_ALWAYS_AUTHENTICATE), and for each but the "dup" ones a certificate
+# (DIR/<label>.pem, also written to the token with the key's id and label) issued by DIR/ca.pem. The private keys never leave the token: certificates are issued
 # for the token's public keys (openssl x509 -force_pubkey).
 set -euo pipefail
 dir="${1:-$(mktemp -d "${TMPDIR:-/tmp}/rolekit-token.XXXXXX")}"
@@ -19,11 +19,13 @@ p11 --keypairgen --key-type EC:prime256v1 --id 02 --label ec256 --usage-sign
 p11 --keypairgen --key-type EC:secp384r1 --id 03 --label ec384 --usage-sign
 p11 --keypairgen --key-type EC:prime256v1 --id 05 --label dup --usage-sign
 p11 --keypairgen --key-type EC:prime256v1 --id 06 --label dup --usage-sign
+# A key that asks for the PIN again at every signature (CKA_ALWAYS_AUTHENTICATE).
+p11 --keypairgen --key-type EC:prime256v1 --id 07 --label always --usage-sign --always-auth
 cd "$dir"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 30 -subj /CN=rolekit-token-ca \
     -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout throwaway.key -out throwaway.csr -subj /CN=throwaway 2>/dev/null
-for pair in 01:rsa2048 02:ec256 03:ec384; do
+for pair in 01:rsa2048 02:ec256 03:ec384 07:always; do
     id="${pair%%:*}" label="${pair#*:}"
     if [ "$label" = rsa2048 ]; then
         p11 --read-object --type pubkey --id "$id" -o "$label.pub.der"
@@ -34,7 +36,7 @@ for pair in 01:rsa2048 02:ec256 03:ec384; do
         python3 - "$point" "$label" "$label.pub.der" <<'PY'
 import sys
 point = bytes.fromhex(sys.argv[1])[2:] if bytes.fromhex(sys.argv[1])[1] < 0x80 else bytes.fromhex(sys.argv[1])[3:]
-curve = {"ec256": bytes.fromhex("06082a8648ce3d030107"), "ec384": bytes.fromhex("06052b81040022")}[sys.argv[2]]
+curve = bytes.fromhex("06052b81040022") if sys.argv[2] == "ec384" else bytes.fromhex("06082a8648ce3d030107")
 def tlv(tag, body):
     n = len(body)
     return bytes([tag]) + (bytes([n]) if n < 0x80 else bytes([0x81, n])) + body

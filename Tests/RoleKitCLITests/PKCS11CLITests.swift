@@ -89,4 +89,79 @@ struct PKCS11CLITests {
         let verify = try await Subprocess.runAsync(["openssl", "dgst", "-sha256", "-verify", directory + "/ec256.pub.pem", "-signature", work + "/sig", work + "/msg"])
         #expect(verify.stdoutText.contains("Verified OK"), "\(verify.stdoutText) \(verify.stderr)")
     }
+
+    /// `serve` with a token key while the token is pulled and put back. The emulator issues
+    /// sessions that expire 20 s after issue, so serve starts refreshing after 10 s (and must by 15 s): with the token gone
+    /// the refresh fails and the last credentials are still served; once it is back and those
+    /// have expired, the next request gets new ones. The token is a private copy of the run's
+    /// (its own SOFTHSM2_CONF), so pulling it touches no other test.
+    @Test(.enabled(if: hasToken, skipReason))
+    func aTokenPulledDuringServeKeepsTheLastCredentialsAndRecovers() async throws {
+        let directory = try #require(Self.tokenDirectory)
+        let work = NSTemporaryDirectory() + "rolekit-p11-pull-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work + "/tokens", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory + "/tokens") {
+            try FileManager.default.copyItem(atPath: directory + "/tokens/" + name, toPath: work + "/tokens/" + name)
+        }
+        let tokenFolder = try #require(try FileManager.default.contentsOfDirectory(atPath: work + "/tokens").first)
+        try "directories.tokendir = \(work)/tokens\nobjectstore.backend = file\nlog.level = ERROR\n".write(toFile: work + "/softhsm2.conf", atomically: true, encoding: .utf8)
+        try "container-token-EXAMPLE-\(UUID().uuidString)".write(toFile: work + "/authorization", atomically: true, encoding: .utf8)
+        let configuration = EmulatorConfiguration(
+            trustAnchors: [.init(id: "token", name: "token", certificateBundle: directory + "/ca.pem")],
+            profiles: [.init(id: "token", name: "token", roleArns: [Self.role])],
+            sessionLifetimeSeconds: 20
+        )
+        let emulator = try RolesAnywhereEmulator(configuration: configuration)
+        let server = EmulatorServer(rolesAnywhere: emulator)
+        let port = try await server.start()
+        try await withTeardown({
+            var environment = Self.environment(directory)
+            environment["SOFTHSM2_CONF"] = work + "/softhsm2.conf"
+            let serve = try await ServeUpdateCLITests.Background(
+                ["serve", "--container", "--token-file", work + "/authorization", "--port", "0"]
+                    + Self.credentialProcess("http://127.0.0.1:\(port)", certificate: "pkcs11:token=rk-test;object=ec256").dropFirst(),
+                until: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", environment: environment
+            )
+            defer { serve.stop() }
+            let uri = try #require(serve.word(containing: "/credentials"))
+            /// The AccessKeyId serve answers with now.
+            func served() async throws -> String {
+                let script = "import json, sys, urllib.request; r = urllib.request.Request(sys.argv[1], headers={'Authorization': open(sys.argv[2]).read()}); print(json.load(urllib.request.build_opener(urllib.request.ProxyHandler({})).open(r, timeout=20))['AccessKeyId'])"
+                let result = try await Subprocess.runAsync([TestEnvironment.python, "-c", script, uri, work + "/authorization"])
+                #expect(result.status == 0, "\(result.stderr)")
+                return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let first = try await served()
+            #expect(first.hasPrefix("ASIA"))
+            try FileManager.default.moveItem(atPath: work + "/tokens/" + tokenFolder, toPath: work + "/pulled")
+            try await Task.sleep(for: .seconds(10.5))
+            #expect(try await served() == first, "the refresh without the token must keep the last credentials")
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await served() == first)
+            #expect(emulator.issuedSessions.count == 1, "no session can be signed while the token is out")
+            try FileManager.default.moveItem(atPath: work + "/pulled", toPath: work + "/tokens/" + tokenFolder)
+            try await Task.sleep(for: .seconds(9))
+            let second = try await served()
+            #expect(second.hasPrefix("ASIA") && second != first, "after the token is back, new credentials")
+            #expect(emulator.issuedSessions.count == 2)
+        }, teardown: { await server.stop() })
+    }
+
+    /// Without a PIN flag the PIN is asked on the terminal, echo off (the helper's prompt).
+    @Test(.enabled(if: hasToken, skipReason))
+    func thePINIsAskedOnTheTerminalWithoutEcho() async throws {
+        let directory = try #require(Self.tokenDirectory)
+        let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/reference/tty_prompt.py").path
+        let result = try await Subprocess.runAsync(
+            [TestEnvironment.python, script, "--answer", "1234", "--", TestEnvironment.rolekitBinary, "sign-string", "--certificate", "pkcs11:token=rk-test;object=ec256", "--pkcs11-lib", Self.module, "--format", "text"],
+            environment: Self.environment(directory)
+        )
+        #expect(result.status == 0, "\(result.stdoutText) \(result.stderr)")
+        #expect(result.stdoutText.contains("Please enter your user PIN:"), "\(result.stdoutText)")
+        // The signature is the one long hex run; the PIN appears nowhere else.
+        let withoutSignature = result.stdoutText.replacing(/[0-9a-f]{40,}/, with: "")
+        #expect(withoutSignature.count < result.stdoutText.count - 100, "a signature was printed")
+        #expect(!withoutSignature.contains("1234"), "\(withoutSignature)")
+    }
 }

@@ -114,4 +114,24 @@ struct TPMCLITests {
         let verify = try await Subprocess.runAsync(["openssl", "dgst", "-sha256", "-verify", directory + "/handle.pub.pem", "-signature", work + "/sig", work + "/msg"])
         #expect(verify.stdoutText.contains("Verified OK"), "\(verify.stdoutText) \(verify.stderr)")
     }
+
+    /// A key file that needs a password, and no password flag: the helper's prompt on the
+    /// terminal, echo off; a wrong answer is asked again.
+    @Test(.enabled(if: hasTPM, skipReason))
+    func theKeyPasswordIsAskedOnTheTerminalWithoutEcho() async throws {
+        let directory = try #require(TestTPM.directory)
+        let tcti = try #require(TestTPM.tcti)
+        let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/reference/tty_prompt.py").path
+        let result = try await Subprocess.runAsync(
+            [
+                TestEnvironment.python, script, "--answer", TestTPM.password, "--", TestEnvironment.rolekitBinary, "sign-string", "--certificate", directory + "/p384.pem",
+                "--private-key", directory + "/p384.key.pem", "--tpm-tcti", tcti, "--format", "text",
+            ],
+            environment: Self.environment()
+        )
+        #expect(result.status == 0, "\(result.stdoutText) \(result.stderr)")
+        #expect(result.stdoutText.contains("Please enter your TPM key password:"), "\(result.stdoutText)")
+        #expect(result.stdoutText.contains(/[0-9a-f]{100,}/), "a signature was printed: \(result.stdoutText)")
+        #expect(!result.stdoutText.contains(TestTPM.password))
+    }
 }

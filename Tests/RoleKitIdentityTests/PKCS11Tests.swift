@@ -111,10 +111,10 @@ struct PKCS11Tests {
         #expect(missing?.code == .pkcs11NotFound)
         let noToken = #expect(throws: IdentityError.self) { try PKCS11Token.certificate(try PKCS11URI(parsing: "pkcs11:token=absent"), options: options) }
         #expect(noToken?.code == .pkcs11NotFound)
-        // Three certificates match a URI naming only the token: all listed, by label and id.
+        // Four certificates match a URI naming only the token: all listed, by label and id.
         let several = #expect(throws: IdentityError.self) { try PKCS11Token.certificate(try PKCS11URI(parsing: "pkcs11:token=rk-test?pin-value=1234"), options: options) }
         #expect(several?.code == .pkcs11Ambiguous)
-        for label in ["rsa2048", "ec256", "ec384"] { #expect(several?.message.contains("label \(label)") == true, "\(several?.message ?? "")") }
+        for label in ["rsa2048", "ec256", "ec384", "always"] { #expect(several?.message.contains("label \(label)") == true, "\(several?.message ?? "")") }
         #expect(several?.message.contains("1234") == false)
         // Two keys labelled "dup", neither the certificate's: both named in the error.
         let dup = #expect(throws: IdentityError.self) {
@@ -126,5 +126,23 @@ struct PKCS11Tests {
             try PKCS11Token.privateKey(try PKCS11URI(parsing: "pkcs11:token=rk-test;object=ec256"), certificate: certificate, options: options)
         }
         #expect(noPIN?.code == .pkcs11PINRequired)
+    }
+
+    /// A key made with CKA_ALWAYS_AUTHENTICATE (pkcs11-tool --always-auth) needs the PIN again at
+    /// every signature: refused without --reuse-pin, as by the helper; with it, each signature
+    /// logs in again (CKU_CONTEXT_SPECIFIC) and verifies.
+    @Test(.enabled(if: hasToken, skipReason))
+    func keysThatAlwaysAuthenticateNeedReusePIN() async throws {
+        let directory = try #require(Self.tokenDirectory)
+        let certificate = try Certificate(pemEncoded: String(contentsOfFile: directory + "/always.pem", encoding: .utf8))
+        let uri = try PKCS11URI(parsing: "pkcs11:token=rk-test;object=always?pin-value=1234")
+        let refused = #expect(throws: IdentityError.self) { try PKCS11Token.privateKey(uri, certificate: certificate, options: .init(modulePath: Self.module)) }
+        #expect(refused?.code == .pkcs11PINRequired)
+        #expect(refused?.message.contains("--reuse-pin") == true, "\(refused?.message ?? "")")
+        let key = try PKCS11Token.privateKey(uri, certificate: certificate, options: .init(modulePath: Self.module, reusePIN: true))
+        for index in 0..<3 {
+            let message = Array("always-authenticate \(index)".utf8)
+            #expect(try await Self.opensslVerifies(try key.signature(for: message), message, label: "always", directory: directory))
+        }
     }
 }

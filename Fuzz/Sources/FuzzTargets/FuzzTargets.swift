@@ -19,7 +19,7 @@ public enum FuzzTargets {
     public static let all: [(name: String, run: @Sendable ([UInt8]) -> Void)] = [
         ("pem", pem), ("private-key", privateKey), ("certificate", certificate), ("pkcs12", pkcs12), ("ini", ini),
         ("sts-xml", stsXML), ("rolesanywhere-json", rolesAnywhereJSON), ("timestamps", timestamps), ("query", query),
-        ("metadata", metadata),
+        ("metadata", metadata), ("tpm-key", tpmKey),
     ]
 
     /// The passphrase of the encrypted seeds (keys and PKCS#12 files in Fuzz/Corpus).
@@ -37,6 +37,17 @@ public enum FuzzTargets {
     public static func privateKey(_ bytes: [UInt8]) {
         guard let certificate = Fixtures.certificatePEM else { return }
         _ = try? SigningIdentity.load(certificateBytes: certificate, privateKeyBytes: bytes, passphrase: .value(Passphrase(passphrase)))
+    }
+
+    /// A `TSS2 PRIVATE KEY` (the input as PEM, or as the DER inside one) next to a fixed
+    /// certificate: the loadable-key DER, emptyAuth, parent checks, the TPM2B_PUBLIC reader
+    /// and the comparison with the certificate. The TCTI names a device that does not exist,
+    /// so an input that got as far as the TPM ends there, without I/O.
+    public static func tpmKey(_ bytes: [UInt8]) {
+        guard let certificate = Fixtures.certificatePEM else { return }
+        let pem = bytes.starts(with: Array("-----".utf8))
+            ? bytes : Array(("-----BEGIN TSS2 PRIVATE KEY-----\n" + Data(bytes).base64EncodedString(options: .lineLength64Characters) + "\n-----END TSS2 PRIVATE KEY-----\n").utf8)
+        _ = try? SigningIdentity.load(certificateBytes: certificate, privateKeyBytes: pem, tpm: .init(tcti: "device:/nonexistent/rolekit-fuzz-tpm", noPassword: true))
     }
 
     /// A certificate file (PEM, DER, combined certificate+key PEM, bundles with comments), then

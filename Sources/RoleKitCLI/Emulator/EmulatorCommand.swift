@@ -54,6 +54,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("profile-duration"), help: ArgumentHelp("Longest session the profile allows, in seconds.", valueName: "seconds"))
     var profileDuration = 3600
 
+    @Option(name: .customLong("session-lifetime"), help: ArgumentHelp("Make every Roles Anywhere session expire this many seconds after it is issued, whatever was asked (to watch clients refresh; 1–43200).", valueName: "seconds"))
+    var sessionLifetime: Int?
+
     @Flag(name: .customLong("accept-role-session-name"), help: "Let callers set roleSessionName.")
     var acceptRoleSessionName = false
 
@@ -108,6 +111,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--config cannot be combined with --trust-anchor, --role-arn or --crl")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        if let sessionLifetime, !(1...43_200).contains(sessionLifetime) { throw ValidationError("--session-lifetime must be 1–43200 seconds") }
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-certificate and --tls-key go together")
         }
@@ -122,6 +126,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         if let config {
             var configuration = try EmulatorConfiguration.load(path: config)
             if ssoAutoApprove { configuration.sso.autoApprove = true }
+            if let sessionLifetime { configuration.sessionLifetimeSeconds = sessionLifetime }
             if let given = givenAdminKey {
                 configuration.adminKeys.append(given)
             } else if configuration.adminKeys.isEmpty {
@@ -140,7 +145,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         ]
         return EmulatorConfiguration(
             accountId: accountId, region: region, trustAnchors: anchors, profiles: profiles, crls: crls, adminKeys: [try givenAdminKey ?? adminKey()],
-            sso: SSOEmulatorConfiguration(autoApprove: ssoAutoApprove)
+            sso: SSOEmulatorConfiguration(autoApprove: ssoAutoApprove), sessionLifetimeSeconds: sessionLifetime
         )
     }
 

@@ -89,12 +89,17 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
     public var clockToleranceSeconds: Int
     /// IAM Identity Center: accounts, permission sets, approval, seeded tokens.
     public var sso: SSOEmulatorConfiguration
+    /// When set (1–43200), every Roles Anywhere session expires this many seconds after it is
+    /// issued, whatever `durationSeconds` asked: a way to watch a client refresh within seconds.
+    /// The real service never does this; the answer still says the requested duration was granted.
+    public var sessionLifetimeSeconds: Int?
 
     public init(
         accountId: String = "123456789012", region: String = "us-east-1", trustAnchors: [TrustAnchor] = [], profiles: [Profile] = [], crls: [CRL] = [],
-        adminKeys: [AdminKey] = [], clockToleranceSeconds: Int = 300, sso: SSOEmulatorConfiguration = .init()
+        adminKeys: [AdminKey] = [], clockToleranceSeconds: Int = 300, sso: SSOEmulatorConfiguration = .init(), sessionLifetimeSeconds: Int? = nil
     ) {
         self.sso = sso
+        self.sessionLifetimeSeconds = sessionLifetimeSeconds
         self.accountId = accountId
         self.region = region
         self.trustAnchors = trustAnchors
@@ -105,7 +110,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case accountId, region, trustAnchors, profiles, crls, adminKeys, clockToleranceSeconds, sso
+        case accountId, region, trustAnchors, profiles, crls, adminKeys, clockToleranceSeconds, sso, sessionLifetimeSeconds
     }
 
     /// Every member is optional in the JSON file; missing ones take their defaults.
@@ -119,8 +124,12 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
             crls: try container.decodeIfPresent([CRL].self, forKey: .crls) ?? [],
             adminKeys: try container.decodeIfPresent([AdminKey].self, forKey: .adminKeys) ?? [],
             clockToleranceSeconds: try container.decodeIfPresent(Int.self, forKey: .clockToleranceSeconds) ?? 300,
-            sso: try container.decodeIfPresent(SSOEmulatorConfiguration.self, forKey: .sso) ?? .init()
+            sso: try container.decodeIfPresent(SSOEmulatorConfiguration.self, forKey: .sso) ?? .init(),
+            sessionLifetimeSeconds: try container.decodeIfPresent(Int.self, forKey: .sessionLifetimeSeconds)
         )
+        if let lifetime = sessionLifetimeSeconds, !(1...43_200).contains(lifetime) {
+            throw DecodingError.dataCorruptedError(forKey: .sessionLifetimeSeconds, in: container, debugDescription: "sessionLifetimeSeconds must be 1–43200")
+        }
     }
 
     /// Reads a configuration from a JSON file.
@@ -138,3 +147,51 @@ public struct EmulatorConfiguration: Sendable, Codable, Hashable {
     public func trustAnchorArn(_ anchor: TrustAnchor) -> String { EmulatorStore.Kind.trustAnchor.arn(region: region, accountId: accountId, id: anchor.id) }
     public func profileArn(_ profile: Profile) -> String { EmulatorStore.Kind.profile.arn(region: region, accountId: accountId, id: profile.id) }
 }
+
+// Configuration files may leave out every member that has a default (`id`, `enabled`,
+// `durationSeconds`, `acceptRoleSessionName`), as the documented examples do.
+extension EmulatorConfiguration.TrustAnchor {
+    enum CodingKeys: String, CodingKey { case id, name, certificateBundle, enabled }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decodeIfPresent(String.self, forKey: .id) ?? UUID().uuidString.lowercased(),
+            name: try container.decode(String.self, forKey: .name),
+            certificateBundle: try container.decode(String.self, forKey: .certificateBundle),
+            enabled: try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        )
+    }
+}
+
+extension EmulatorConfiguration.Profile {
+    enum CodingKeys: String, CodingKey { case id, name, roleArns, enabled, durationSeconds, acceptRoleSessionName }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decodeIfPresent(String.self, forKey: .id) ?? UUID().uuidString.lowercased(),
+            name: try container.decode(String.self, forKey: .name),
+            roleArns: try container.decode([String].self, forKey: .roleArns),
+            enabled: try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true,
+            durationSeconds: try container.decodeIfPresent(Int.self, forKey: .durationSeconds) ?? 3600,
+            acceptRoleSessionName: try container.decodeIfPresent(Bool.self, forKey: .acceptRoleSessionName) ?? false
+        )
+    }
+}
+
+extension EmulatorConfiguration.CRL {
+    enum CodingKeys: String, CodingKey { case id, name, trustAnchorId, crl, enabled }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decodeIfPresent(String.self, forKey: .id) ?? UUID().uuidString.lowercased(),
+            name: try container.decode(String.self, forKey: .name),
+            trustAnchorId: try container.decode(String.self, forKey: .trustAnchorId),
+            crl: try container.decode(String.self, forKey: .crl),
+            enabled: try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        )
+    }
+}
+

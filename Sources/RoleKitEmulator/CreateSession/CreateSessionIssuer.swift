@@ -13,6 +13,8 @@ import X509
 struct CreateSessionIssuer {
     /// The account of assumed-role ARNs when the role ARN names none.
     var defaultAccount: String
+    /// ``EmulatorConfiguration/sessionLifetimeSeconds``: a lifetime that overrides the duration.
+    var lifetimeOverride: Int? = nil
 
     struct Issued {
         var session: RolesAnywhereEmulator.IssuedSession
@@ -21,7 +23,7 @@ struct CreateSessionIssuer {
 
     func issue(_ authorization: CreateSessionAuthorization, leaf: Certificate, subjectArn: String, now: Date) -> Issued {
         let sessionName = authorization.roleSessionName ?? leaf.serialNumber.bytes.lowercaseHex
-        let expiration = now.addingTimeInterval(TimeInterval(authorization.durationSeconds))
+        let expiration = now.addingTimeInterval(TimeInterval(lifetimeOverride ?? authorization.durationSeconds))
         let subject = leaf.subject.description
         let session = RolesAnywhereEmulator.IssuedSession(
             accessKeyId: "ASIA" + RolesAnywhereEmulator.random(16, alphabet: Self.keyIdAlphabet),

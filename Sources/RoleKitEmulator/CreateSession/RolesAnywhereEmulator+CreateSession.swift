@@ -54,7 +54,7 @@ extension RolesAnywhereEmulator {
         // 3. Issue.
         let subject = signed.leaf.subject.description
         let subjectArn = (try? store.find(.subject, lookup: subject).first?.arn) ?? controlPlane.arn(.subject, UUID().uuidString.lowercased())
-        let issued = CreateSessionIssuer(defaultAccount: configuration.accountId).issue(authorization, leaf: signed.leaf, subjectArn: subjectArn, now: now)
+        let issued = CreateSessionIssuer(defaultAccount: configuration.accountId, lifetimeOverride: configuration.sessionLifetimeSeconds).issue(authorization, leaf: signed.leaf, subjectArn: subjectArn, now: now)
         record(issued.session)
         return Self.encoded(issued.output)
     }

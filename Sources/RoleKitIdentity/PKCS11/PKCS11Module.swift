@@ -43,6 +43,20 @@ package final class PKCS11Module: @unchecked Sendable {
         }
     }
 
+    /// Finalises and initialises the module again, so it rescans its slots: a token that was
+    /// pulled and put back (or a module that lost track of it, as SoftHSM2 does when its token
+    /// directory disappears) is found at the next call. Sessions of this process end.
+    package func reinitialize() throws(IdentityError) {
+        try locked { (f: rk_CK_FUNCTION_LIST) throws(IdentityError) in
+            _ = f.C_Finalize?(nil)
+            var arguments = rk_CK_C_INITIALIZE_ARGS(CreateMutex: nil, DestroyMutex: nil, LockMutex: nil, UnlockMutex: nil, flags: 0x2, pReserved: nil)
+            let rv = withUnsafeMutablePointer(to: &arguments) { f.C_Initialize?(UnsafeMutableRawPointer($0)) } ?? 0x54
+            guard rv == 0 || rv == 0x191 else {
+                throw IdentityError(.pkcs11ModuleUnavailable, "the PKCS#11 module \(SafeText.excerpt(path, limit: 200)) failed to initialise again (\(Self.name(rv)))")
+            }
+        }
+    }
+
     /// `CKR_…` for a return value.
     static func name(_ rv: rk_CK_RV) -> String {
         let names: [rk_CK_RV: String] = [

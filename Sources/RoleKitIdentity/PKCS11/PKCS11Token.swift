@@ -190,7 +190,21 @@ struct PKCS11PrivateKey: X509ExternalKey, CustomStringConvertible, CustomReflect
         return []
     }
 
+    /// Signs; when the token is gone or the module fails, initialises the module again (it
+    /// rescans its slots) and tries once more. A refused PIN is never retried.
     func signature(for message: [UInt8], digest: X509SigningKey.Digest) throws -> [UInt8] {
+        let first = Result { () throws(IdentityError) -> [UInt8] in try signOnce(message, digest: digest) }
+        switch first {
+        case .success(let signature):
+            return signature
+        case .failure(let error):
+            guard error.code == .pkcs11NotFound || error.code == .pkcs11Failure else { throw error }
+            try module.reinitialize()
+            return try signOnce(message, digest: digest)
+        }
+    }
+
+    private func signOnce(_ message: [UInt8], digest: X509SigningKey.Digest) throws(IdentityError) -> [UInt8] {
         let slots = try PKCS11Module.slotsNamed(tokenLabel, in: module)
         guard let slot = slots.first else {
             throw IdentityError(.pkcs11NotFound, "token \(SafeText.excerpt(tokenLabel, limit: 64)) is not present; put it back")

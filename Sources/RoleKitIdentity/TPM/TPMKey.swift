@@ -103,7 +103,7 @@ public struct TPMKey: Sendable {
         while true {
             attempt += 1
             let secret = try password.map { source throws(IdentityError) in
-                try source.resolve(prompt: attempt == 1 ? "Please enter your TPM key password:" : "Incorrect TPM key password. Please try again:")
+                try source.resolve(prompt: attempt == 1 ? "Please enter your TPM key password: " : "Incorrect TPM key password. Please try again: ")
             }
             let key = TPMPrivateKey(source: source, tcti: tcti, area: area, publicKey: publicKey, password: secret, library: library)
             let probe = Array("RoleKit TPM key check".utf8)
