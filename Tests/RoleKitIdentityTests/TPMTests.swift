@@ -133,61 +133,67 @@ struct TPMTests {
         ("rsa", "rsa.key.pem", .sha512, "sha512"),
     ])
     func tpmKeysSignWhatOpenSSLVerifies(_ name: String, _ key: String, _ digest: X509SigningKey.Digest, _ opensslDigest: String) async throws {
-        let directory = try #require(TestTPM.directory)
-        let options = name == "p384" ? Self.options(password: TestTPM.password) : Self.options(noPassword: name == "handle")
-        let identity = try SigningIdentity.load(
-            certificate: directory + "/\(name).pem", privateKey: key.hasPrefix("handle:") ? key : directory + "/" + key, tpm: options
-        )
-        #expect(identity.key.keyType == (name == "rsa" ? "RSA" : "EC"))
-        #expect(identity.key.keyDescription.contains("TPM"))
-        let message = Array("AWS4-X509-ECDSA-SHA256\n20261202T000000Z\n20261202/us-east-1/rolesanywhere/aws4_request\n\(name)".utf8)
-        let signature = try identity.key.signature(for: message, digest: digest)
-        #expect(try await Self.opensslVerifies(signature, message, publicKey: directory + "/\(name).pub.pem", digest: opensslDigest))
-        // The key's description never shows the password.
-        #expect(!String(describing: identity.key).contains(TestTPM.password))
+        try await TestTPM.exclusive {
+            let directory = try #require(TestTPM.directory)
+            let options = name == "p384" ? Self.options(password: TestTPM.password) : Self.options(noPassword: name == "handle")
+            let identity = try SigningIdentity.load(
+                certificate: directory + "/\(name).pem", privateKey: key.hasPrefix("handle:") ? key : directory + "/" + key, tpm: options
+            )
+            #expect(identity.key.keyType == (name == "rsa" ? "RSA" : "EC"))
+            #expect(identity.key.keyDescription.contains("TPM"))
+            let message = Array("AWS4-X509-ECDSA-SHA256\n20261202T000000Z\n20261202/us-east-1/rolesanywhere/aws4_request\n\(name)".utf8)
+            let signature = try identity.key.signature(for: message, digest: digest)
+            #expect(try await Self.opensslVerifies(signature, message, publicKey: directory + "/\(name).pub.pem", digest: opensslDigest))
+            // The key's description never shows the password.
+            #expect(!String(describing: identity.key).contains(TestTPM.password))
+        }
     }
 
     @Test(.enabled(if: hasTPM, skipReason))
-    func passwordsAreCheckedAsTheHelperChecksThem() throws {
-        let directory = try #require(TestTPM.directory)
-        let p384 = try Self.certificate("p384", in: directory)
-        let key = Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/p384.key.pem")))
-        let wrong = #expect(throws: IdentityError.self) {
-            try SigningIdentity.load(certificateBytes: Array(p384.pemString().utf8), privateKeyBytes: key, tpm: Self.options(password: "not-the-password"))
+    func passwordsAreCheckedAsTheHelperChecksThem() async throws {
+        try await TestTPM.exclusive {
+            let directory = try #require(TestTPM.directory)
+            let p384 = try Self.certificate("p384", in: directory)
+            let key = Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/p384.key.pem")))
+            let wrong = #expect(throws: IdentityError.self) {
+                try SigningIdentity.load(certificateBytes: Array(p384.pemString().utf8), privateKeyBytes: key, tpm: Self.options(password: "not-the-password"))
+            }
+            #expect(wrong?.code == .tpmWrongPassword)
+            #expect(wrong?.message.contains("not-the-password") == false)
+            let missing = #expect(throws: IdentityError.self) { try SigningIdentity.load(certificate: directory + "/p384.pem", privateKey: directory + "/p384.key.pem", tpm: Self.options()) }
+            #expect(missing?.code == .tpmPasswordRequired)
+            // An emptyAuth key refuses a password; a handle needs one or --no-tpm-key-password.
+            let rejected = #expect(throws: IdentityError.self) { try SigningIdentity.load(certificate: directory + "/p256.pem", privateKey: directory + "/p256.key.pem", tpm: Self.options(password: "x")) }
+            #expect(rejected?.code == .tpmPasswordRejected)
+            let handle = #expect(throws: IdentityError.self) { try SigningIdentity.load(certificate: directory + "/handle.pem", privateKey: "handle:0x81000001", tpm: Self.options()) }
+            #expect(handle?.code == .tpmPasswordRequired)
         }
-        #expect(wrong?.code == .tpmWrongPassword)
-        #expect(wrong?.message.contains("not-the-password") == false)
-        let missing = #expect(throws: IdentityError.self) { try SigningIdentity.load(certificate: directory + "/p384.pem", privateKey: directory + "/p384.key.pem", tpm: Self.options()) }
-        #expect(missing?.code == .tpmPasswordRequired)
-        // An emptyAuth key refuses a password; a handle needs one or --no-tpm-key-password.
-        let rejected = #expect(throws: IdentityError.self) { try SigningIdentity.load(certificate: directory + "/p256.pem", privateKey: directory + "/p256.key.pem", tpm: Self.options(password: "x")) }
-        #expect(rejected?.code == .tpmPasswordRejected)
-        let handle = #expect(throws: IdentityError.self) { try SigningIdentity.load(certificate: directory + "/handle.pem", privateKey: "handle:0x81000001", tpm: Self.options()) }
-        #expect(handle?.code == .tpmPasswordRequired)
     }
 
     @Test(.enabled(if: hasTPM, skipReason))
-    func wrongPairingsAndMissingObjectsAreTypedErrors() throws {
-        let directory = try #require(TestTPM.directory)
-        let mismatch = #expect(throws: IdentityError.self) {
-            try SigningIdentity.load(certificate: directory + "/p256.pem", privateKey: "handle:0x81000001", tpm: Self.options(noPassword: true))
+    func wrongPairingsAndMissingObjectsAreTypedErrors() async throws {
+        try await TestTPM.exclusive {
+            let directory = try #require(TestTPM.directory)
+            let mismatch = #expect(throws: IdentityError.self) {
+                try SigningIdentity.load(certificate: directory + "/p256.pem", privateKey: "handle:0x81000001", tpm: Self.options(noPassword: true))
+            }
+            #expect(mismatch?.code == .keyCertificateMismatch)
+            let absent = #expect(throws: IdentityError.self) {
+                try SigningIdentity.load(certificate: directory + "/handle.pem", privateKey: "handle:0x81000009", tpm: Self.options(noPassword: true))
+            }
+            #expect(absent?.code == .invalidTPMKey)
+            #expect(absent?.message.contains("0x81000009") == true)
+            // A key file whose blobs this TPM did not make (the private part altered).
+            var pem = try String(contentsOfFile: directory + "/p256.key.pem", encoding: .utf8)
+            let der = try #require(Data(base64Encoded: pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()))
+            var bytes = Array(der)
+            bytes[bytes.count - 10] ^= 0xFF
+            pem = "-----BEGIN TSS2 PRIVATE KEY-----\n" + Data(bytes).base64EncodedString(options: .lineLength64Characters) + "\n-----END TSS2 PRIVATE KEY-----\n"
+            let altered = #expect(throws: IdentityError.self) {
+                try SigningIdentity.load(certificateBytes: Array(try Self.certificate("p256", in: directory).pemString().utf8), privateKeyBytes: Array(pem.utf8), tpm: Self.options())
+            }
+            #expect(altered?.code == .invalidTPMKey || altered?.code == .tpmFailure, "\(altered?.message ?? "")")
         }
-        #expect(mismatch?.code == .keyCertificateMismatch)
-        let absent = #expect(throws: IdentityError.self) {
-            try SigningIdentity.load(certificate: directory + "/handle.pem", privateKey: "handle:0x81000009", tpm: Self.options(noPassword: true))
-        }
-        #expect(absent?.code == .invalidTPMKey)
-        #expect(absent?.message.contains("0x81000009") == true)
-        // A key file whose blobs this TPM did not make (the private part altered).
-        var pem = try String(contentsOfFile: directory + "/p256.key.pem", encoding: .utf8)
-        let der = try #require(Data(base64Encoded: pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()))
-        var bytes = Array(der)
-        bytes[bytes.count - 10] ^= 0xFF
-        pem = "-----BEGIN TSS2 PRIVATE KEY-----\n" + Data(bytes).base64EncodedString(options: .lineLength64Characters) + "\n-----END TSS2 PRIVATE KEY-----\n"
-        let altered = #expect(throws: IdentityError.self) {
-            try SigningIdentity.load(certificateBytes: Array(try Self.certificate("p256", in: directory).pemString().utf8), privateKeyBytes: Array(pem.utf8), tpm: Self.options())
-        }
-        #expect(altered?.code == .invalidTPMKey || altered?.code == .tpmFailure, "\(altered?.message ?? "")")
     }
 }
 

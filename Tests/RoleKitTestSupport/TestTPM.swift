@@ -22,4 +22,40 @@ package enum TestTPM {
     package static let password = "tpm-pass-EXAMPLE"
 
     package static let skipReason = "no software TPM: scripts/test starts one when swtpm, tpm2-tools and tpm2-openssl are installed (ROLEKIT_TEST_TPM_DIR)"
+
+    /// Runs `body` while no other test of this process uses the TPM. swtpm has no resource
+    /// manager and room for three loaded objects, and its TCTI connects per command, so two
+    /// clients loading keys at the same moment can fill it (TPM_RC_OBJECT_MEMORY); the suites
+    /// of both test targets (in-process keys, rolekit subprocesses) take turns through this.
+    package static func exclusive<T>(_ body: () async throws -> T) async rethrows -> T {
+        await gate.acquire()
+        do {
+            let value = try await body()
+            await gate.release()
+            return value
+        } catch {
+            await gate.release()
+            throw error
+        }
+    }
+
+    private static let gate = Gate()
+
+    private actor Gate {
+        private var busy = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func acquire() async {
+            if !busy {
+                busy = true
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func release() {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+    }
 }
+

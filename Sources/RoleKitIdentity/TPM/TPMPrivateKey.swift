@@ -4,6 +4,14 @@ import _CryptoExtras
 import RoleKitSigning
 import X509
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A private key inside a TPM 2.0. Each signature opens the TPM, loads the key (re-creating
 /// its parent under a hierarchy with the helper's template), signs and flushes: ECDSA over the
 /// digest taken here, left-padded or truncated to the curve size (the TPM then signs with the
@@ -59,9 +67,12 @@ struct TPMPrivateKey: X509ExternalKey, CustomStringConvertible, CustomReflectabl
             switch outcome {
             case .success(let signature): return try decode(signature)
             case .failure(let error):
-                // TPM_RC_RETRY / YIELDED / TESTING: the TPM asks to be asked again.
-                if error.code == .tpmBusy, attempt < 4 { continue }
-                throw error
+                // TPM_RC_RETRY / YIELDED / TESTING, or object slots held by another client of a
+                // TPM without a resource manager: ask again after a growing, jittered pause
+                // (about 0.6 s in all).
+                guard error.code == .tpmBusy, attempt < 7 else { throw error }
+                let pause = UInt32(10_000 << min(attempt - 1, 5)) + UInt32.random(in: 0..<10_000)
+                _ = usleep(pause)
             }
         }
     }

@@ -34,7 +34,9 @@ struct TPMResponseCode: Sendable, Hashable {
             return IdentityError(.tpmBusy, "\(what) failed: the TPM is busy (\(described)); try again")
         }
         if isObjectMemory {
-            return IdentityError(.tpmFailure, "\(what) failed: the TPM is out of object memory (\(described)); use a resource manager (/dev/tpmrm0 or tpm2-abrmd) or flush stale objects (tpm2_flushcontext -t)")
+            // Another client of a TPM without a resource manager may hold the object slots for
+            // a moment: busy, so the caller asks again before giving up.
+            return IdentityError(.tpmBusy, "\(what) failed: the TPM is out of object memory (\(described)); use a resource manager (/dev/tpmrm0 or tpm2-abrmd) or flush stale objects (tpm2_flushcontext -t)")
         }
         if isIntegrity {
             return IdentityError(.invalidTPMKey, "\(what) failed: the key was not made by this TPM under this parent (\(described)); check the TPM and the key file")
