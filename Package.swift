@@ -219,7 +219,7 @@ let package = Package(
         testTarget("RoleKitEndpointsTests", libraryLayers + ["RoleKitEndpoints"]),
         testTarget("RoleKitEmulatorTests", ["RoleKitEmulator", "RoleKitServices", "RoleKitTransport", "RoleKitSigning", .product(name: "Crypto", package: "swift-crypto")]),
         testTarget("RoleKitArgumentParserTests", ["RoleKitArgumentParser", "RoleKitCredentials", "RoleKitTransport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        testTarget("RoleKitCLITests", ["rolekit", "RoleKitEmulator", "RoleKitCredentials", "RoleKitArgumentParser", "RoleKitCLI"]),
+        testTarget("RoleKitCLITests", ["rolekit", "RoleKitEmulator", "RoleKitCredentials", "RoleKitArgumentParser", "RoleKitCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )
 

@@ -51,7 +51,7 @@ struct CrlsCommand: AsyncParsableCommand {
     }
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a CRL.")
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a CRL.")
         @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -60,7 +60,7 @@ struct CrlsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List CRLs (every page, unless --max-items).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List CRLs (every page, unless --max-items).")
         @Option(name: .customLong("max-items"), help: "Stop after this many.") var maxItems: Int?
         @Option(name: .customLong("page-size"), help: "Items per request (1–100).") var pageSize: Int?
         @OptionGroup var options: ControlPlaneOptions
@@ -73,7 +73,7 @@ struct CrlsCommand: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rename a CRL or replace its contents.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Rename a CRL or replace its contents.")
         @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
         @Option(help: "New name.") var name: String?
         @Option(help: ArgumentHelp("New CRL file, PEM or DER.", valueName: "path")) var crl: String?
@@ -87,7 +87,7 @@ struct CrlsCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a CRL.")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a CRL.")
         @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -96,7 +96,7 @@ struct CrlsCommand: AsyncParsableCommand {
     }
 
     struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enforce a CRL.")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enforce a CRL.")
         @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -105,7 +105,7 @@ struct CrlsCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop enforcing a CRL.")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Stop enforcing a CRL.")
         @Option(help: ArgumentHelp("CRL id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {

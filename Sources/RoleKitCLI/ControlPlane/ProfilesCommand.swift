@@ -19,7 +19,7 @@ struct ProfilesCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a profile: the roles a certificate may assume, and how.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a profile: the roles a certificate may assume, and how.")
         @Option(help: "Name of the profile.") var name: String
         @Option(name: .customLong("role-arn"), help: ArgumentHelp("Role the profile may assume (repeatable).", valueName: "arn")) var roleArns: [String] = []
         @Option(name: .customLong("duration-seconds"), help: "Longest session (900–43200, default 3600).") var durationSeconds: Int?
@@ -44,7 +44,7 @@ struct ProfilesCommand: AsyncParsableCommand {
     }
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a profile.")
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a profile.")
         @Option(help: ArgumentHelp("Profile id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -53,7 +53,7 @@ struct ProfilesCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List profiles (every page, unless --max-items).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List profiles (every page, unless --max-items).")
         @Option(name: .customLong("max-items"), help: "Stop after this many.") var maxItems: Int?
         @Option(name: .customLong("page-size"), help: "Items per request (1–100).") var pageSize: Int?
         @OptionGroup var options: ControlPlaneOptions
@@ -66,7 +66,7 @@ struct ProfilesCommand: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a profile's name, roles, duration or session settings.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Change a profile's name, roles, duration or session settings.")
         @Option(help: ArgumentHelp("Profile id or ARN.", valueName: "id")) var id: String
         @Option(help: "New name.") var name: String?
         @Option(name: .customLong("role-arn"), help: ArgumentHelp("Roles (repeatable; replaces the list).", valueName: "arn")) var roleArns: [String] = []
@@ -87,7 +87,7 @@ struct ProfilesCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a profile.")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a profile.")
         @Option(help: ArgumentHelp("Profile id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -96,7 +96,7 @@ struct ProfilesCommand: AsyncParsableCommand {
     }
 
     struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a profile.")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a profile.")
         @Option(help: ArgumentHelp("Profile id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -105,7 +105,7 @@ struct ProfilesCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a profile (CreateSession with it is refused).")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a profile (CreateSession with it is refused).")
         @Option(help: ArgumentHelp("Profile id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {

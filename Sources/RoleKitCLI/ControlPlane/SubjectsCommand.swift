@@ -16,7 +16,7 @@ struct SubjectsCommand: AsyncParsableCommand {
     static let columns = ["x509Subject", "subjectId", "enabled", "lastSeenAt", "createdAt", "subjectArn"]
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a subject with its certificates and instance properties.")
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a subject with its certificates and instance properties.")
         @Option(help: ArgumentHelp("Subject id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -29,7 +29,7 @@ struct SubjectsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List subjects (every page, unless --max-items).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List subjects (every page, unless --max-items).")
         @Option(name: .customLong("max-items"), help: "Stop after this many.") var maxItems: Int?
         @Option(name: .customLong("page-size"), help: "Items per request (1–100).") var pageSize: Int?
         @OptionGroup var options: ControlPlaneOptions

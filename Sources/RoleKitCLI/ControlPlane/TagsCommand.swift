@@ -14,7 +14,7 @@ struct TagsCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a resource's tags.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a resource's tags.")
         @Option(name: .customLong("resource-arn"), help: ArgumentHelp("Trust anchor, profile or CRL ARN.", valueName: "arn")) var resourceArn: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -25,7 +25,7 @@ struct TagsCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add or overwrite tags (at most 50 per resource).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add or overwrite tags (at most 50 per resource).")
         @Option(name: .customLong("resource-arn"), help: ArgumentHelp("Trust anchor, profile or CRL ARN.", valueName: "arn")) var resourceArn: String
         @Option(name: .customLong("tag"), help: ArgumentHelp("Tag KEY=VALUE (repeatable).", valueName: "key=value")) var tags: [String] = []
         @OptionGroup var options: ControlPlaneOptions
@@ -39,7 +39,7 @@ struct TagsCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove tags by key.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove tags by key.")
         @Option(name: .customLong("resource-arn"), help: ArgumentHelp("Trust anchor, profile or CRL ARN.", valueName: "arn")) var resourceArn: String
         @Option(name: .customLong("key"), help: ArgumentHelp("Tag key (repeatable).", valueName: "key")) var keys: [String] = []
         @OptionGroup var options: ControlPlaneOptions

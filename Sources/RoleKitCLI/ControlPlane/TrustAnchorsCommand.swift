@@ -32,7 +32,7 @@ struct TrustAnchorsCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a trust anchor from a PEM CA bundle or an ACM Private CA.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a trust anchor from a PEM CA bundle or an ACM Private CA.")
         @Option(help: "Name of the trust anchor.") var name: String
         @Option(name: .customLong("certificate-bundle"), help: ArgumentHelp("PEM file of the CA certificate(s).", valueName: "path")) var bundle: String?
         @Option(name: .customLong("acm-pca-arn"), help: ArgumentHelp("ACM Private CA instead of a bundle.", valueName: "arn")) var acmPcaArn: String?
@@ -51,7 +51,7 @@ struct TrustAnchorsCommand: AsyncParsableCommand {
     }
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a trust anchor.")
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a trust anchor.")
         @Option(help: ArgumentHelp("Trust anchor id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -60,7 +60,7 @@ struct TrustAnchorsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List trust anchors (every page, unless --max-items).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List trust anchors (every page, unless --max-items).")
         @Option(name: .customLong("max-items"), help: "Stop after this many.") var maxItems: Int?
         @Option(name: .customLong("page-size"), help: "Items per request (1–100).") var pageSize: Int?
         @OptionGroup var options: ControlPlaneOptions
@@ -73,7 +73,7 @@ struct TrustAnchorsCommand: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rename a trust anchor or replace its source.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Rename a trust anchor or replace its source.")
         @Option(help: ArgumentHelp("Trust anchor id or ARN.", valueName: "id")) var id: String
         @Option(help: "New name.") var name: String?
         @Option(name: .customLong("certificate-bundle"), help: ArgumentHelp("New PEM CA bundle.", valueName: "path")) var bundle: String?
@@ -89,7 +89,7 @@ struct TrustAnchorsCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a trust anchor.")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a trust anchor.")
         @Option(help: ArgumentHelp("Trust anchor id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -98,7 +98,7 @@ struct TrustAnchorsCommand: AsyncParsableCommand {
     }
 
     struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a trust anchor.")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a trust anchor.")
         @Option(help: ArgumentHelp("Trust anchor id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {
@@ -107,7 +107,7 @@ struct TrustAnchorsCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a trust anchor (CreateSession through it is refused).")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a trust anchor (CreateSession through it is refused).")
         @Option(help: ArgumentHelp("Trust anchor id or ARN.", valueName: "id")) var id: String
         @OptionGroup var options: ControlPlaneOptions
         func run() async throws {

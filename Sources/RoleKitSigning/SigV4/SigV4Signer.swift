@@ -1,5 +1,6 @@
 public import FoundationEssentials
 import Crypto
+import Synchronization
 
 /// AWS Signature Version 4 with HMAC-SHA256 (`AWS4-HMAC-SHA256`).
 ///
@@ -59,6 +60,9 @@ public struct SigV4Signer: Sendable {
     public var region: String
     public var service: String
     public var options: Options
+    /// The last derived signing key, shared by copies of this signer; used only when date stamp,
+    /// region, service and secret all match (the key changes once a day).
+    private let keyCache = SigningKeyCache()
 
     public init(credentials: SigningCredentials, region: String, service: String, options: Options = .init()) {
         self.credentials = credentials
@@ -119,8 +123,17 @@ public struct SigV4Signer: Sendable {
         return hmac(hmac(hmac(hmac(secret, dateStamp), region), service), "aws4_request")
     }
 
+    /// ``signingKey(dateStamp:)``, derived once per (date, region, service, secret).
+    func cachedSigningKey(dateStamp: String) -> SymmetricKey {
+        let scope = SigningKeyCache.Scope(dateStamp: dateStamp, region: region, service: service, secretAccessKey: credentials.secretAccessKey)
+        if let key = keyCache.key(for: scope) { return key }
+        let key = signingKey(dateStamp: dateStamp)
+        keyCache.store(key, for: scope)
+        return key
+    }
+
     func signature(stringToSign: StringToSign, date: AmzDate) -> String {
-        let key = signingKey(dateStamp: date.dateStamp)
+        let key = cachedSigningKey(dateStamp: date.dateStamp)
         return HMAC<SHA256>.authenticationCode(for: Array(stringToSign.text.utf8), using: key).lowercaseHex
     }
 
@@ -132,3 +145,24 @@ public struct SigV4Signer: Sendable {
         }
     }
 }
+
+/// One derived SigV4 signing key and the scope it was derived for.
+final class SigningKeyCache: Sendable {
+    struct Scope: Hashable, Sendable {
+        var dateStamp: String
+        var region: String
+        var service: String
+        var secretAccessKey: String
+    }
+
+    private let entry = Mutex<(scope: Scope, key: SymmetricKey)?>(nil)
+
+    func key(for scope: Scope) -> SymmetricKey? {
+        entry.withLock { entry in entry.flatMap { $0.scope == scope ? $0.key : nil } }
+    }
+
+    func store(_ key: SymmetricKey, for scope: Scope) {
+        entry.withLock { $0 = (scope, key) }
+    }
+}
+
