@@ -21,13 +21,7 @@ struct PKCS11CLITests {
 
     /// An emulator trusting the token's CA, with a profile for `role`.
     static func withTokenEmulator(_ directory: String, _ body: (String) async throws -> Void) async throws {
-        let configuration = EmulatorConfiguration(
-            trustAnchors: [.init(id: "token", name: "token", certificateBundle: directory + "/ca.pem")],
-            profiles: [.init(id: "token", name: "token", roleArns: [role])]
-        )
-        let server = EmulatorServer(rolesAnywhere: try RolesAnywhereEmulator(configuration: configuration))
-        let port = try await server.start()
-        try await withTeardown({ try await body("http://127.0.0.1:\(port)") }, teardown: { await server.stop() })
+        try await HardwareKeyFixtures.withEmulator(trusting: directory + "/ca.pem", id: "token", role: role) { endpoint, _ in try await body(endpoint) }
     }
 
     static func credentialProcess(_ endpoint: String, certificate: String, key: String? = nil) -> [String] {
@@ -107,20 +101,12 @@ struct PKCS11CLITests {
         let tokenFolder = try #require(try FileManager.default.contentsOfDirectory(atPath: work + "/tokens").first)
         try "directories.tokendir = \(work)/tokens\nobjectstore.backend = file\nlog.level = ERROR\n".write(toFile: work + "/softhsm2.conf", atomically: true, encoding: .utf8)
         try "container-token-EXAMPLE-\(UUID().uuidString)".write(toFile: work + "/authorization", atomically: true, encoding: .utf8)
-        let configuration = EmulatorConfiguration(
-            trustAnchors: [.init(id: "token", name: "token", certificateBundle: directory + "/ca.pem")],
-            profiles: [.init(id: "token", name: "token", roleArns: [Self.role])],
-            sessionLifetimeSeconds: 20
-        )
-        let emulator = try RolesAnywhereEmulator(configuration: configuration)
-        let server = EmulatorServer(rolesAnywhere: emulator)
-        let port = try await server.start()
-        try await withTeardown({
+        try await HardwareKeyFixtures.withEmulator(trusting: directory + "/ca.pem", id: "token", role: Self.role, sessionLifetimeSeconds: 20) { endpoint, emulator in
             var environment = Self.environment(directory)
             environment["SOFTHSM2_CONF"] = work + "/softhsm2.conf"
             let serve = try await ServeUpdateCLITests.Background(
                 ["serve", "--container", "--token-file", work + "/authorization", "--port", "0"]
-                    + Self.credentialProcess("http://127.0.0.1:\(port)", certificate: "pkcs11:token=rk-test;object=ec256").dropFirst(),
+                    + Self.credentialProcess(endpoint, certificate: "pkcs11:token=rk-test;object=ec256").dropFirst(),
                 until: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", environment: environment
             )
             defer { serve.stop() }
@@ -145,7 +131,7 @@ struct PKCS11CLITests {
             let second = try await served()
             #expect(second.hasPrefix("ASIA") && second != first, "after the token is back, new credentials")
             #expect(emulator.issuedSessions.count == 2)
-        }, teardown: { await server.stop() })
+        }
     }
 
     /// Without a PIN flag the PIN is asked on the terminal, echo off (the helper's prompt).

@@ -19,13 +19,7 @@ struct TPMCLITests {
 
     /// An emulator trusting the TPM fixture's CA, with a profile for `role`.
     static func withTPMEmulator(_ directory: String, _ body: (String) async throws -> Void) async throws {
-        let configuration = EmulatorConfiguration(
-            trustAnchors: [.init(id: "tpm", name: "tpm", certificateBundle: directory + "/ca.pem")],
-            profiles: [.init(id: "tpm", name: "tpm", roleArns: [role])]
-        )
-        let server = EmulatorServer(rolesAnywhere: try RolesAnywhereEmulator(configuration: configuration))
-        let port = try await server.start()
-        try await withTeardown({ try await body("http://127.0.0.1:\(port)") }, teardown: { await server.stop() })
+        try await HardwareKeyFixtures.withEmulator(trusting: directory + "/ca.pem", id: "tpm", role: role) { endpoint, _ in try await body(endpoint) }
     }
 
     static func credentialProcess(_ endpoint: String, certificate: String, key: String, tpm: [String]) -> [String] {

@@ -53,13 +53,7 @@ struct PKCS11Tests {
     // MARK: - SoftHSM2
 
     static func opensslVerifies(_ signature: [UInt8], _ message: [UInt8], label: String, directory: String) async throws -> Bool {
-        let work = NSTemporaryDirectory() + "rolekit-p11-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        try Data(signature).write(to: URL(fileURLWithPath: work + "/sig"))
-        try Data(message).write(to: URL(fileURLWithPath: work + "/msg"))
-        let result = try await Subprocess.runAsync(["openssl", "dgst", "-sha256", "-verify", directory + "/\(label).pub.pem", "-signature", work + "/sig", work + "/msg"])
-        return result.status == 0 && result.stdoutText.contains("Verified OK")
+        try await HardwareKeyFixtures.opensslVerifies(signature, message, publicKey: directory + "/\(label).pub.pem")
     }
 
     @Test(.enabled(if: hasToken, skipReason), arguments: ["rsa2048", "ec256", "ec384"])

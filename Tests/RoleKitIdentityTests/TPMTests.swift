@@ -114,16 +114,6 @@ struct TPMTests {
         try Certificate(pemEncoded: String(contentsOfFile: directory + "/\(name).pem", encoding: .utf8))
     }
 
-    static func opensslVerifies(_ signature: [UInt8], _ message: [UInt8], publicKey: String, digest: String) async throws -> Bool {
-        let work = NSTemporaryDirectory() + "rolekit-tpm-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        try Data(signature).write(to: URL(fileURLWithPath: work + "/sig"))
-        try Data(message).write(to: URL(fileURLWithPath: work + "/msg"))
-        let result = try await Subprocess.runAsync(["openssl", "dgst", "-\(digest)", "-verify", publicKey, "-signature", work + "/sig", work + "/msg"])
-        return result.status == 0 && result.stdoutText.contains("Verified OK")
-    }
-
     @Test(.enabled(if: hasTPM, skipReason), arguments: [
         ("handle", "handle:0x81000001", X509SigningKey.Digest.sha256, "sha256"),
         ("p256", "p256.key.pem", .sha256, "sha256"),
@@ -143,7 +133,7 @@ struct TPMTests {
             #expect(identity.key.keyDescription.contains("TPM"))
             let message = Array("AWS4-X509-ECDSA-SHA256\n20261202T000000Z\n20261202/us-east-1/rolesanywhere/aws4_request\n\(name)".utf8)
             let signature = try identity.key.signature(for: message, digest: digest)
-            #expect(try await Self.opensslVerifies(signature, message, publicKey: directory + "/\(name).pub.pem", digest: opensslDigest))
+            #expect(try await HardwareKeyFixtures.opensslVerifies(signature, message, publicKey: directory + "/\(name).pub.pem", digest: opensslDigest))
             // The key's description never shows the password.
             #expect(!String(describing: identity.key).contains(TestTPM.password))
         }
