@@ -14,19 +14,12 @@ public struct PassphraseOptions: ParsableArguments, Sendable {
 
     public init() {}
 
-    public func validate() throws {
-        let given = [pkcs8Password != nil, passphraseEnv != nil, passphraseFile != nil].filter { $0 }.count
-        if given > 1 {
-            throw ValidationError("give at most one of --pkcs8-password, --passphrase-env and --passphrase-file")
-        }
-        if pkcs8Password != nil { SecretFlagWarning.warn("--pkcs8-password", prefer: "--passphrase-env or --passphrase-file") }
+    private var flags: SecretSourceFlags {
+        SecretSourceFlags(value: ("--pkcs8-password", pkcs8Password), environment: ("--passphrase-env", passphraseEnv), file: ("--passphrase-file", passphraseFile))
     }
 
+    public func validate() throws { try flags.validate() }
+
     /// The chosen source; without a flag, a prompt on the terminal (which fails cleanly without one).
-    public var source: PassphraseSource {
-        if let pkcs8Password { return .value(Passphrase(pkcs8Password)) }
-        if let passphraseEnv { return .environment(passphraseEnv) }
-        if let passphraseFile { return .file(passphraseFile) }
-        return .prompt
-    }
+    public var source: PassphraseSource { flags.source(else: .prompt) }
 }

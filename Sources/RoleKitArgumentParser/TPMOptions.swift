@@ -22,17 +22,18 @@ public struct TPMOptions: ParsableArguments, Sendable {
 
     public init() {}
 
+    private var flags: SecretSourceFlags {
+        SecretSourceFlags(value: ("--tpm-key-password", password), environment: ("--tpm-key-password-env", passwordEnv), file: ("--tpm-key-password-file", passwordFile))
+    }
+
     public func validate() throws {
-        let sources = [password != nil, passwordEnv != nil, passwordFile != nil].filter { $0 }.count
-        if sources > 1 { throw ValidationError("give one of --tpm-key-password, --tpm-key-password-env and --tpm-key-password-file") }
-        if sources == 1 && noPassword { throw ValidationError("--no-tpm-key-password cannot be combined with a TPM key password") }
+        try flags.validate()
+        if flags.isGiven && noPassword { throw ValidationError("--no-tpm-key-password cannot be combined with a TPM key password") }
     }
 
     /// The TPM and password sources these flags name (a terminal prompt when the key needs a
     /// password and none is given).
     public var options: TPMKey.Options {
-        let source: PassphraseSource =
-            password.map { PassphraseSource.value(Passphrase($0)) } ?? passwordEnv.map(PassphraseSource.environment) ?? passwordFile.map(PassphraseSource.file) ?? .prompt
-        return TPMKey.Options(tcti: tcti, password: noPassword ? nil : source, noPassword: noPassword)
+        TPMKey.Options(tcti: tcti, password: noPassword ? nil : flags.source(else: .prompt), noPassword: noPassword)
     }
 }
