@@ -140,24 +140,10 @@ public struct PKCS11Token: Sendable {
                 throw IdentityError(.pkcs11PINRequired, "the key (\(describe(candidate.id, candidate.label))) asks for its PIN at every signature; pass --reuse-pin to use the user PIN")
             }
             let probe = Array("RoleKit PKCS#11 key check".utf8)
-            guard let signature = try? key.signature(for: probe, digest: .sha256), verify(signature, probe, certificate.publicKey, isRSA: isRSA) else { continue }
+            guard let signature = try? key.signature(for: probe, digest: .sha256), ExternalKeySupport.verifies(signature, probe, certificate.publicKey, isRSA: isRSA) else { continue }
             return X509SigningKey(external: key)
         }
         throw IdentityError(.keyCertificateMismatch, "no private key on token \(SafeText.excerpt(slot.token.label, limit: 64)) matching \(uri) belongs to the certificate \(certificate.subject) (\(candidates.map { describe($0.id, $0.label) }.joined(separator: "; ")))")
-    }
-
-    static func verify(_ signature: [UInt8], _ message: [UInt8], _ publicKey: Certificate.PublicKey, isRSA: Bool) -> Bool {
-        let digest = SHA256.hash(data: message)
-        if isRSA, let key = _RSA.Signing.PublicKey(publicKey) {
-            return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: digest, padding: .insecurePKCS1v1_5)
-        }
-        if let key = P256.Signing.PublicKey(publicKey), let value = try? P256.Signing.ECDSASignature(derRepresentation: signature) {
-            return key.isValidSignature(value, for: digest)
-        }
-        if let key = P384.Signing.PublicKey(publicKey), let value = try? P384.Signing.ECDSASignature(derRepresentation: signature) {
-            return key.isValidSignature(value, for: digest)
-        }
-        return false
     }
 }
 
@@ -183,12 +169,7 @@ struct PKCS11PrivateKey: X509ExternalKey, CustomStringConvertible, CustomReflect
 
     var keyDescription: String { "\(CertificateKeyInfo.describe(publicKey)) on PKCS#11 token \(SafeText.excerpt(tokenLabel, limit: 64))" }
 
-    var rawPublicKeyBytes: [UInt8] {
-        if let key = _RSA.Signing.PublicKey(publicKey) { return Array(key.pkcs1DERRepresentation) }
-        if let key = P256.Signing.PublicKey(publicKey) { return Array(key.x963Representation) }
-        if let key = P384.Signing.PublicKey(publicKey) { return Array(key.x963Representation) }
-        return []
-    }
+    var rawPublicKeyBytes: [UInt8] { ExternalKeySupport.rawBytes(of: publicKey) }
 
     /// Signs; when the token is gone or the module fails, initialises the module again (it
     /// rescans its slots) and tries once more. A refused PIN is never retried.
@@ -231,25 +212,11 @@ struct PKCS11PrivateKey: X509ExternalKey, CustomStringConvertible, CustomReflect
             case .sha512: Array(SHA512.hash(data: message))
             }
             let raw = try session.sign(key: key, mechanism: 0x1041, data: hashed, contextPIN: contextPIN?.bytes)
-            return try Self.derSignature(raw)
+            guard let der = ExternalKeySupport.derECDSASignature(raw) else {
+                throw IdentityError(.pkcs11Failure, "the token returned an ECDSA signature of \(raw.count) bytes")
+            }
+            return der
         }
-    }
-
-    /// Raw `r‖s` (each half the signature) as DER `SEQUENCE { INTEGER r, INTEGER s }`.
-    static func derSignature(_ raw: [UInt8]) throws(IdentityError) -> [UInt8] {
-        guard !raw.isEmpty, raw.count % 2 == 0, raw.count <= 200 else {
-            throw IdentityError(.pkcs11Failure, "the token returned an ECDSA signature of \(raw.count) bytes")
-        }
-        func integer(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-            var value = Array(bytes.drop { $0 == 0 })
-            if value.isEmpty { value = [0] }
-            if value[0] & 0x80 != 0 { value.insert(0, at: 0) }
-            return [0x02] + length(value.count) + value
-        }
-        func length(_ count: Int) -> [UInt8] { count < 0x80 ? [UInt8(count)] : [0x81, UInt8(count)] }
-        let half = raw.count / 2
-        let body = integer(raw[0..<half]) + integer(raw[half...])
-        return [0x30] + length(body.count) + body
     }
 }
 

@@ -110,7 +110,7 @@ public struct TPMKey: Sendable {
             let outcome = Result { () throws(IdentityError) -> [UInt8] in try key.sign(probe, digest: .sha256) }
             switch outcome {
             case .success(let signature):
-                guard PKCS11Token.verify(signature, probe, publicKey, isRSA: key.isRSA) else {
+                guard ExternalKeySupport.verifies(signature, probe, publicKey, isRSA: key.isRSA) else {
                     throw IdentityError(.tpmFailure, "the TPM's test signature does not verify with the certificate's key")
                 }
                 return X509SigningKey(external: key)

@@ -43,16 +43,7 @@ struct TPMPrivateKey: X509ExternalKey, CustomStringConvertible, CustomReflectabl
         }
     }
 
-    var rawPublicKeyBytes: [UInt8] {
-        switch area.key {
-        case .rsa:
-            if let key = _RSA.Signing.PublicKey(publicKey) { return Array(key.pkcs1DERRepresentation) }
-            return []
-        case .ecc(let curve, let x, let y):
-            guard let size = TPMPublicArea.fieldSize(curve) else { return [] }
-            return [0x04] + TPMPublicArea.leftPadded(x, to: size) + TPMPublicArea.leftPadded(y, to: size)
-        }
-    }
+    var rawPublicKeyBytes: [UInt8] { ExternalKeySupport.rawBytes(of: publicKey) }
 
     func signature(for message: [UInt8], digest: X509SigningKey.Digest) throws -> [UInt8] {
         try sign(message, digest: digest)
@@ -161,7 +152,10 @@ struct TPMPrivateKey: X509ExternalKey, CustomStringConvertible, CustomReflectabl
         case (TPMPublicArea.schemeECDSA, .ecc(let curve, _, _)):
             let size = TPMPublicArea.fieldSize(curve) ?? 48
             let r = try reader.sized(limit: size), s = try reader.sized(limit: size)
-            return try PKCS11PrivateKey.derSignature(TPMPublicArea.leftPadded(r, to: size) + TPMPublicArea.leftPadded(s, to: size))
+            guard let der = ExternalKeySupport.derECDSASignature(TPMPublicArea.leftPadded(r, to: size) + TPMPublicArea.leftPadded(s, to: size)) else {
+                throw IdentityError(.tpmFailure, "the TPM returned an empty ECDSA signature")
+            }
+            return der
         default:
             throw IdentityError(.tpmFailure, "the TPM answered with signature algorithm 0x\(String(algorithm, radix: 16)), which was not asked for")
         }
