@@ -211,7 +211,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         testTarget("RoleKitSupportTests", ["RoleKitSupport"]),
-        testTarget("RoleKitSigningTests", ["RoleKitSigning", "RoleKitIdentity"]),
+        testTarget("RoleKitSigningTests", ["RoleKitSigning", "RoleKitIdentity", .product(name: "Crypto", package: "swift-crypto")]),
         testTarget("RoleKitIdentityTests", ["RoleKitIdentity", "RoleKitSigning", .product(name: "SwiftASN1", package: "swift-asn1")]),
         testTarget("RoleKitTransportTests", libraryLayers),
         testTarget("RoleKitServicesTests", libraryLayers),

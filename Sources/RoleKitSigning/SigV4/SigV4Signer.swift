@@ -60,10 +60,6 @@ public struct SigV4Signer: Sendable {
     public var region: String
     public var service: String
     public var options: Options
-    /// The last derived signing key, shared by copies of this signer; used only when date stamp,
-    /// region, service and secret all match (the key changes once a day).
-    private let keyCache = SigningKeyCache()
-
     public init(credentials: SigningCredentials, region: String, service: String, options: Options = .init()) {
         self.credentials = credentials
         self.region = region
@@ -126,9 +122,9 @@ public struct SigV4Signer: Sendable {
     /// ``signingKey(dateStamp:)``, derived once per (date, region, service, secret).
     func cachedSigningKey(dateStamp: String) -> SymmetricKey {
         let scope = SigningKeyCache.Scope(dateStamp: dateStamp, region: region, service: service, secretAccessKey: credentials.secretAccessKey)
-        if let key = keyCache.key(for: scope) { return key }
+        if let key = SigningKeyCache.shared.key(for: scope) { return key }
         let key = signingKey(dateStamp: dateStamp)
-        keyCache.store(key, for: scope)
+        SigningKeyCache.shared.store(key, for: scope)
         return key
     }
 
@@ -146,7 +142,10 @@ public struct SigV4Signer: Sendable {
     }
 }
 
-/// One derived SigV4 signing key and the scope it was derived for.
+/// Derived SigV4 signing keys of this process, the few most recent, each with the scope it was
+/// derived for. Process-wide because the service clients build a signer for every request; a
+/// key is used only when date stamp, region, service and secret all match (it changes once a
+/// day), and at most `capacity` are kept, so replaced credentials' keys soon drop out.
 final class SigningKeyCache: Sendable {
     struct Scope: Hashable, Sendable {
         var dateStamp: String
@@ -155,14 +154,21 @@ final class SigningKeyCache: Sendable {
         var secretAccessKey: String
     }
 
-    private let entry = Mutex<(scope: Scope, key: SymmetricKey)?>(nil)
+    static let shared = SigningKeyCache()
+    static let capacity = 8
+
+    /// Most recently used last.
+    private let entries = Mutex<[(scope: Scope, key: SymmetricKey)]>([])
 
     func key(for scope: Scope) -> SymmetricKey? {
-        entry.withLock { entry in entry.flatMap { $0.scope == scope ? $0.key : nil } }
+        entries.withLock { entries in entries.last(where: { $0.scope == scope })?.key }
     }
 
     func store(_ key: SymmetricKey, for scope: Scope) {
-        entry.withLock { $0 = (scope, key) }
+        entries.withLock { entries in
+            entries.removeAll { $0.scope == scope }
+            entries.append((scope, key))
+            if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
+        }
     }
 }
-
