@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension AssumeRoleInput {
     /// Checks what STS would reject, before any call: the role ARN, session name, duration,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A session tag.
 public struct STSTag: Sendable, Hashable, Codable {
