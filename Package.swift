@@ -12,6 +12,7 @@ import PackageDescription
 //                 RoleKitEndpoints local credential endpoints (IMDSv2, container) and the credentials-file updater
 //                 RoleKitArgumentParser  the option groups a tool embeds (AWSAuthOptions, …)
 //                 RoleKitCLI       the `rolekit` command line (its only client: the rolekit executable)
+//                 RoleKitEmulatorCLI  `rolekit emulator` and `quickstart`, run by the rolekit-emulator executable
 // Test support: RoleKitTesting (product: manual clock, scripted HTTP server) and
 // RoleKitTestSupport (this checkout's harness: moto, Python references, PKI, emulator fixture).
 
@@ -34,6 +35,7 @@ let package = Package(
         .library(name: "RoleKitArgumentParser", targets: ["RoleKitArgumentParser"]),
         .library(name: "RoleKitTesting", targets: ["RoleKitTesting"]),
         .executable(name: "rolekit", targets: ["rolekit"]),
+        .executable(name: "rolekit-emulator", targets: ["rolekit-emulator"]),
     ],
     // The emulator and the CLI need GRDB and Hummingbird; a client that depends on the library
     // products with `traits: []` (Examples/EmbeddedAuth) resolves and builds neither.
@@ -179,15 +181,33 @@ let package = Package(
                 "RoleKitTransport",
                 "RoleKitServices",
                 "RoleKitCredentials",
-                "RoleKitEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `rolekit emulator` and `rolekit quickstart`, in an executable of their own so that
+        // `rolekit` links neither Hummingbird nor GRDB (and so no Foundation, ICU or SQLite).
+        .target(
+            name: "RoleKitEmulatorCLI",
+            dependencies: [
+                "RoleKitSupport", "RoleKitCLI", "RoleKitEmulator", "RoleKitArgumentParser", "RoleKitEndpoints",
+                "RoleKitSigning", "RoleKitIdentity", "RoleKitTransport", "RoleKitServices", "RoleKitCredentials",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "rolekit-emulator",
+            dependencies: ["RoleKitEmulatorCLI"],
+            swiftSettings: strictSettings
+        ),
+        // Depending on the rolekit-emulator executable builds it with rolekit (`swift run rolekit
+        // quickstart` needs it next to rolekit); nothing of it is linked into rolekit.
+        .executableTarget(
             name: "rolekit",
-            dependencies: ["RoleKitCLI"],
+            dependencies: ["RoleKitCLI", "rolekit-emulator"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -219,7 +239,7 @@ let package = Package(
         testTarget("RoleKitEndpointsTests", libraryLayers + ["RoleKitEndpoints"]),
         testTarget("RoleKitEmulatorTests", ["RoleKitEmulator", "RoleKitServices", "RoleKitTransport", "RoleKitSigning", .product(name: "Crypto", package: "swift-crypto")]),
         testTarget("RoleKitArgumentParserTests", ["RoleKitArgumentParser", "RoleKitCredentials", "RoleKitTransport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        testTarget("RoleKitCLITests", ["rolekit", "RoleKitEmulator", "RoleKitCredentials", "RoleKitArgumentParser", "RoleKitCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        testTarget("RoleKitCLITests", ["rolekit", "rolekit-emulator", "RoleKitEmulatorCLI", "RoleKitEmulator", "RoleKitCredentials", "RoleKitArgumentParser", "RoleKitCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )
 

@@ -7,9 +7,9 @@ public struct RoleKitCommand: AsyncParsableCommand {
         abstract: "Temporary AWS credentials from X.509 certificates (IAM Roles Anywhere), STS and AWS profiles.",
         version: RoleKitVersion.string,
         subcommands: [
-            QuickstartCommand.self,
+            QuickstartForwardCommand.self,
             CredentialProcessCommand.self,
-            EmulatorCommand.self,
+            EmulatorForwardCommand.self,
             AssumeRoleCommand.self,
             SessionTokenCommand.self,
             WhoamiCommand.self,
@@ -41,23 +41,29 @@ extension RoleKitCommand {
     /// `credential_process` consumers and scripts show a readable message; `--help` and
     /// `--version` print as usual.
     public static func runFromProcessArguments() async {
+        await runAsMain(Self.self)
+    }
+
+    /// Parses the process arguments as `root`'s and runs the command they name, with the
+    /// failure convention above (`rolekit-emulator` runs its tree through this too).
+    package static func runAsMain(_ root: any ParsableCommand.Type) async {
         do {
-            var command = try parseAsRoot()
+            var command = try root.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            if error is CleanExit || error is ExitCode { exit(withError: error) }
-            let code = exitCode(for: error)
-            if code == .success { exit(withError: error) }
+            if error is CleanExit || error is ExitCode { root.exit(withError: error) }
+            let code = root.exitCode(for: error)
+            if code == .success { root.exit(withError: error) }
             // ArgumentParser's own errors keep its wording; the library's get their flags added.
-            let message = Self.message(for: error)
+            let message = root.message(for: error)
             let text = StandardError.oneLine(message == String(describing: error) ? CLIErrorAdvice.describe(error) : message)
             let isUsage = code == .validationFailure
             StandardError.line("rolekit: " + text + (isUsage && !text.contains("--help") ? " (see rolekit help)" : ""))
-            exit(withError: ExitCode(code.rawValue))
+            root.exit(withError: ExitCode(code.rawValue))
         }
     }
 }

@@ -136,6 +136,38 @@ package enum ChildProcess {
         return failure
     }
 
+    /// This process's environment, in order, as (name, value) pairs.
+    package static func currentEnvironment() -> [(String, String)] {
+        var environment: [(String, String)] = []
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                environment.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
+            }
+            pointer += 1
+        }
+        return environment
+    }
+
+    /// The absolute path of the running executable, symbolic links resolved
+    /// (`/proc/self/exe` on Linux, `_NSGetExecutablePath` on macOS); `nil` if unknown.
+    package static func currentExecutablePath() -> String? {
+        #if canImport(Darwin)
+        var size: UInt32 = 0
+        _ = _NSGetExecutablePath(nil, &size)
+        guard size > 0, size < 65_536 else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(size) + 1)
+        guard _NSGetExecutablePath(&buffer, &size) == 0, let resolved = realpath(buffer, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+        #else
+        guard let resolved = realpath("/proc/self/exe", nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+        #endif
+    }
+
     /// `ENOENT`: the program does not exist.
     package static let noSuchFile = ENOENT
 

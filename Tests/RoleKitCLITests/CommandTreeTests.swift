@@ -1,5 +1,6 @@
 import ArgumentParser
 import RoleKitCLI
+import RoleKitEmulatorCLI
 import Testing
 
 /// Start-up: swift-argument-parser names a command without an explicit `commandName` through
@@ -19,6 +20,7 @@ struct CommandTreeTests {
         var found: [(String, String?)] = []
         Self.walk(RoleKitCommand.self, path: "rolekit", into: &found)
         #expect(found.count > 40, "the tree has \(found.count) commands")
+        Self.walk(RoleKitEmulatorTool.self, path: "rolekit-emulator", into: &found)
         for (path, name) in found {
             #expect(name != nil, "\(path) has no explicit commandName")
         }
@@ -26,5 +28,22 @@ struct CommandTreeTests {
         for (path, name) in found {
             #expect(name.map { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" } } ?? false, "\(path)")
         }
+    }
+
+    /// `rolekit emulator` and `rolekit quickstart` stand in for the commands of the same names in
+    /// `rolekit-emulator`: same names, same one-line description in `rolekit --help`.
+    @Test func forwardedCommandsMatchTheirTargets() {
+        var forwarded: [String: String] = [:]
+        for command in RoleKitCommand.configuration.subcommands {
+            let configuration = command.configuration
+            if let name = configuration.commandName, name == "emulator" || name == "quickstart" { forwarded[name] = configuration.abstract }
+        }
+        var targets: [String: String] = [:]
+        for command in RoleKitEmulatorTool.configuration.subcommands {
+            let configuration = command.configuration
+            if let name = configuration.commandName { targets[name] = configuration.abstract }
+        }
+        #expect(forwarded.count == 2)
+        #expect(forwarded == targets)
     }
 }

@@ -32,16 +32,7 @@ struct ExecCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (credentials, region, _) = try await StandardError.failingWithOneLine { try await CredentialEnvironment.freeze(auth) }
-        var environment: [(String, String)] = []
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                let name = String(text[..<equals])
-                if !CredentialEnvironment.names.contains(name) { environment.append((name, String(text[text.index(after: equals)...]))) }
-            }
-            pointer += 1
-        }
+        var environment = ChildProcess.currentEnvironment().filter { !CredentialEnvironment.names.contains($0.0) }
         let added = CredentialEnvironment.variables(credentials, region: region)
         environment.removeAll { variable in added.contains { $0.0 == variable.0 } }
         environment += added

@@ -3,13 +3,13 @@ import FoundationEssentials
 import RoleKitSupport
 
 /// Standard-error output and the one-line failure convention of every command.
-enum StandardError {
-    static func write(_ text: String) { StandardStreams.writeError(text) }
+package enum StandardError {
+    package static func write(_ text: String) { StandardStreams.writeError(text) }
 
-    static func line(_ text: String) { write(text + "\n") }
+    package static func line(_ text: String) { write(text + "\n") }
 
     /// Runs `body`; any error becomes one line on standard error and exit status 1.
-    static func failingWithOneLine<T>(_ body: () async throws -> T) async throws -> T {
+    package static func failingWithOneLine<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as ExitCode {
@@ -23,12 +23,12 @@ enum StandardError {
     }
 
     /// The error's description with line breaks folded, so scripts get exactly one line.
-    static func oneLine(_ error: any Error) -> String {
+    package static func oneLine(_ error: any Error) -> String {
         oneLine(CLIErrorAdvice.describe(error))
     }
 
     /// `text` with line breaks and runs of spaces folded into single spaces.
-    static func oneLine(_ text: String) -> String {
+    package static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

@@ -8,6 +8,7 @@ import RoleKitIdentity
 import RoleKitServices
 import RoleKitSigning
 import RoleKitTransport
+import RoleKitCLI
 
 /// `rolekit quickstart`: the whole Roles Anywhere flow, offline, in one command.
 struct QuickstartCommand: AsyncParsableCommand {
@@ -98,7 +99,7 @@ struct QuickstartCommand: AsyncParsableCommand {
                 print("       \(arguments[pair]) \(arguments[pair + 1])" + (pair + 2 < arguments.count ? " \\" : ""))
             }
             let options = try RolesAnywhereOptions.parse(arguments + (debug ? ["--debug"] : []))
-            let json = try await CredentialProcessCommand.credentialProcessOutput(options: options, cache: nil)
+            let json = try await CredentialProcessOutput.json(options: options)
             let credentials = try Credentials(credentialProcessJSON: Array(json.utf8))
             print("   credential_process JSON (secrets shortened here):")
             print("   {\"Version\":1,\"AccessKeyId\":\"\(credentials.accessKeyId)\",\"SecretAccessKey\":\"\(Self.shorten(credentials.secretAccessKey))\",")
@@ -111,7 +112,7 @@ struct QuickstartCommand: AsyncParsableCommand {
                 "--role-arn", roleArn, "--endpoint", endpoint,
             ])
             do {
-                _ = try await CredentialProcessCommand.credentialProcessOutput(options: refused, cache: nil)
+                _ = try await CredentialProcessOutput.json(options: refused)
                 throw QuickstartFailure(message: "the emulator accepted a certificate it does not trust")
             } catch let error as QuickstartFailure {
                 throw error

@@ -7,6 +7,7 @@ import RoleKitEmulator
 import RoleKitEndpoints
 import RoleKitIdentity
 import RoleKitTransport
+import RoleKitCLI
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

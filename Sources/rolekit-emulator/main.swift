@@ -1,0 +1,3 @@
+import RoleKitEmulatorCLI
+
+await RoleKitEmulatorTool.runFromProcessArguments()
