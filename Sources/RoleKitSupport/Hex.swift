@@ -3,15 +3,33 @@
 package enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// `bytes` as lowercase hexadecimal, written straight into the string's storage (one
+    /// allocation; none for up to 7 bytes).
+    package static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let count = bytes.count
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count * 2) { buffer in
+            var index = 0
+            for byte in bytes where index + 1 < buffer.count {
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
+        }
+    }
+
     /// `bytes` as lowercase hexadecimal.
     package static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
+        encode(Array(bytes))
+    }
+
+    /// Appends `bytes` as lowercase hexadecimal to `out`.
+    package static func append<Bytes: Sequence>(_ bytes: Bytes, to out: inout [UInt8]) where Bytes.Element == UInt8 {
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0f)])
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The bytes of an even-length hexadecimal text (either case); `nil` for anything else.

@@ -29,6 +29,13 @@ import Testing
         Case(name: "json body with spaces in header", method: "POST", url: "https://rolesanywhere.us-east-1.amazonaws.com/profiles",
              headers: [["Content-Type", "application/json"], ["X-Custom", "  a   b  "]], body: "{\"name\":\"demo\"}", service: "rolesanywhere"),
         Case(name: "port in host", method: "GET", url: "http://127.0.0.1:8443/latest?b=2&a=1&a=0", service: "rolesanywhere"),
+        // Canonicalization in one pass: repeated names in any case, white space of every ASCII
+        // kind in values, names that sort differently by case, dot segments and double slashes.
+        Case(name: "repeated mixed-case headers and white space", method: "POST", url: "https://rolesanywhere.us-east-1.amazonaws.com/sessions",
+             headers: [["X-Amz-Meta-B", "2"], ["x-amz-meta-a", "1"], ["X-AMZ-META-B", " 3 "], ["X-Custom", "a\tb\r\n  c\u{0B}d\u{0C}e\u{1F}f"], ["Content-Type", "application/json"], ["ZZ-Last", "z"], ["aa-first", "\t"]],
+             body: "{}", service: "rolesanywhere"),
+        Case(name: "dot segments and double slashes", method: "GET", url: "https://rolesanywhere.us-east-1.amazonaws.com/a/./b/../c//d/", service: "rolesanywhere"),
+        Case(name: "encoded path characters", method: "GET", url: "https://rolesanywhere.us-east-1.amazonaws.com/x%20y/%C3%A9/~a_b-c.d", service: "rolesanywhere"),
     ]
 
     static let presignCases: [Case] = [

@@ -205,7 +205,9 @@ class Emulator:
                     break
                 time.sleep(0.05)
             detail = self.err.read_text(errors="replace").strip()[-2000:]
-            raise BenchError(f"the emulator did not start within 60 s (exit status {self.process.poll()}): {detail}")
+            status = self.process.poll()
+            what = f"exited with status {status}" if status is not None else "is not listening after 60 s"
+            raise BenchError(f"the emulator ({self.binary} emulator) {what}: {detail}")
         except BaseException:
             self.stop()
             raise

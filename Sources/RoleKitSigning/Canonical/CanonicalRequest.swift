@@ -32,7 +32,12 @@ public struct CanonicalRequest: Sendable, Hashable {
     /// The signed-header list, for example `host;x-amz-date`.
     public let signedHeaders: String
     /// Lowercase hex SHA-256 of ``text``.
-    public var hash: String { SHA256.hash(data: Array(text.utf8)).lowercaseHex }
+    public var hash: String { Self.sha256(text).lowercaseHex }
+
+    /// SHA-256 of a string's UTF-8 bytes, read in place when the string is contiguous.
+    static func sha256(_ text: String) -> SHA256.Digest {
+        text.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(text.utf8))
+    }
 
     /// Builds the canonical request.
     /// - Parameters:
@@ -48,35 +53,148 @@ public struct CanonicalRequest: Sendable, Hashable {
         queryOverride: String? = nil,
         includeHeader: (String) -> Bool
     ) {
-        var grouped: [String: [String]] = [:]
-        var order: [String] = []
-        for header in request.headers {
-            let name = header.name.lowercased()
-            guard includeHeader(name) else { continue }
-            if grouped[name] == nil { order.append(name) }
-            grouped[name, default: []].append(Self.canonicalHeaderValue(header.value))
+        // One pass into one buffer: no intermediate strings per header, segment or line.
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.estimatedSize(request, payloadHash: payloadHash, query: queryOverride))
+        for byte in request.method.utf8 { out.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) }
+        out.append(0x0A)
+        Self.appendCanonicalURI(request.path, options: pathOptions, to: &out)
+        out.append(0x0A)
+        let query = queryOverride ?? request.query
+        if !query.isEmpty { out += Self.canonicalQuery(query).utf8 }
+        out.append(0x0A)
+
+        // Signed headers: lowercase names, sorted by byte value; repeated names keep request
+        // order and their values are joined with ",".
+        var included: [(name: String, index: Int)] = []
+        included.reserveCapacity(request.headers.count)
+        for (index, header) in request.headers.enumerated() {
+            let name = Self.isLowercase(header.name) ? header.name : header.name.lowercased()
+            if includeHeader(name) { included.append((name, index)) }
         }
-        let names = order.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        var headerBlock = ""
-        for name in names {
-            headerBlock += name + ":" + grouped[name]!.joined(separator: ",") + "\n"
+        included.sort { lhs, rhs in
+            let order = Self.compare(lhs.name, rhs.name)
+            return order == 0 ? lhs.index < rhs.index : order < 0
         }
-        let signed = names.joined(separator: ";")
+        var signed = ""
+        signed.reserveCapacity(included.reduce(0) { $0 + $1.name.utf8.count + 1 })
+        var position = 0
+        while position < included.count {
+            let name = included[position].name
+            if !signed.isEmpty { signed += ";" }
+            signed += name
+            out += name.utf8
+            out.append(UInt8(ascii: ":"))
+            var first = true
+            while position < included.count, Self.compare(included[position].name, name) == 0 {
+                if !first { out.append(UInt8(ascii: ",")) }
+                Self.appendCanonicalHeaderValue(request.headers[included[position].index].value, to: &out)
+                first = false
+                position += 1
+            }
+            out.append(0x0A)
+        }
+        out.append(0x0A)
+        out += signed.utf8
+        out.append(0x0A)
+        out += payloadHash.utf8
         self.signedHeaders = signed
-        self.text = [
-            request.method.uppercased(),
-            Self.canonicalURI(request.path, options: pathOptions),
-            Self.canonicalQuery(queryOverride ?? request.query),
-            headerBlock,
-            signed,
-            payloadHash,
-        ].joined(separator: "\n")
+        self.text = String(decoding: out, as: UTF8.self)
     }
 
-    /// The canonical form of a header value: trimmed, whitespace runs collapsed to one space.
+    /// Enough capacity for the canonical request of `request` in most cases (one allocation).
+    private static func estimatedSize(_ request: SigningRequest, payloadHash: String, query: String?) -> Int {
+        var size = 16 + request.method.utf8.count + request.path.utf8.count * 3 + (query ?? request.query).utf8.count * 3 + payloadHash.utf8.count
+        for header in request.headers { size += (header.name.utf8.count * 2 + header.value.utf8.count + 3) }
+        return size
+    }
+
+    private static func isLowercase(_ name: String) -> Bool {
+        name.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }
+    }
+
+    /// Byte-wise comparison of two strings: negative, zero or positive.
+    private static func compare(_ lhs: String, _ rhs: String) -> Int {
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case let (a?, b?) where a != b: return a < b ? -1 : 1
+            default: continue
+            }
+        }
+    }
+
+    /// Appends the canonical form of a header value: trimmed, whitespace runs made one space.
+    private static func appendCanonicalHeaderValue(_ value: String, to out: inout [UInt8]) {
+        var pendingSpace = false
+        var wroteAny = false
+        for byte in value.utf8 {
+            // Space, tab, LF, VT, FF, CR and the separators 0x1C–0x1F: Python's ASCII white space.
+            if byte == 0x20 || (0x09...0x0D).contains(byte) || (0x1C...0x1F).contains(byte) {
+                pendingSpace = wroteAny
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                wroteAny = true
+                out.append(byte)
+            }
+        }
+    }
+
+    /// Appends the canonical URI. A path without dot segments or repeated slashes (nearly
+    /// every request) is encoded straight into `out`; others go through ``canonicalURI(_:options:)``.
+    private static func appendCanonicalURI(_ path: String, options: PathOptions, to out: inout [UInt8]) {
+        guard options.normalize, !path.isEmpty, Self.isNormalized(path) else {
+            out += canonicalURI(path, options: options).utf8
+            return
+        }
+        if options.encode {
+            URIEncoding.append(path.utf8, keepSlash: true, to: &out)
+        } else {
+            out += path.utf8
+        }
+    }
+
+    /// Whether normalizing `path` would leave it as it is: it starts with `/` and has no empty,
+    /// `.` or `..` segment (a trailing slash is kept by normalization).
+    private static func isNormalized(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        var segmentLength = 0
+        var segmentIsDots = true
+        var first = true
+        for byte in path.utf8 {
+            if first {
+                guard byte == UInt8(ascii: "/") else { return false }
+                first = false
+                previous = byte
+                continue
+            }
+            if byte == UInt8(ascii: "/") {
+                if previous == UInt8(ascii: "/") { return false }
+                if segmentIsDots && segmentLength > 0 && segmentLength <= 2 { return false }
+                segmentLength = 0
+                segmentIsDots = true
+            } else {
+                segmentLength += 1
+                if byte != UInt8(ascii: ".") { segmentIsDots = false }
+            }
+            previous = byte
+        }
+        if segmentIsDots && segmentLength > 0 && segmentLength <= 2 { return false }
+        return true
+    }
+
+    /// The canonical form of a header value: trimmed, whitespace runs collapsed to one space
+    /// (ASCII white space, as botocore's `' '.join(value.split())`).
     public static func canonicalHeaderValue(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-            .joined(separator: " ")
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        appendCanonicalHeaderValue(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The canonical URI for `path`.
@@ -138,7 +256,22 @@ public struct CredentialScope: Sendable, Hashable, CustomStringConvertible {
         self.service = service
     }
 
-    public var description: String { "\(dateStamp)/\(region)/\(service)/aws4_request" }
+    public var description: String {
+        var text = ""
+        append(to: &text)
+        return text
+    }
+
+    /// Appends `YYYYMMDD/REGION/SERVICE/aws4_request` to `text`.
+    func append(to text: inout String) {
+        text.reserveCapacity(text.utf8.count + dateStamp.utf8.count + region.utf8.count + service.utf8.count + 15)
+        text += dateStamp
+        text += "/"
+        text += region
+        text += "/"
+        text += service
+        text += "/aws4_request"
+    }
 }
 
 /// The four-line string to sign: algorithm, timestamp, scope and canonical-request hash.
@@ -146,7 +279,35 @@ public struct StringToSign: Sendable, Hashable {
     public let text: String
 
     public init(algorithm: String, date: AmzDate, scope: CredentialScope, canonicalRequest: CanonicalRequest) {
-        self.text = [algorithm, date.timestamp, scope.description, canonicalRequest.hash].joined(separator: "\n")
+        var text = ""
+        text.reserveCapacity(algorithm.utf8.count + date.timestamp.utf8.count + scope.dateStamp.utf8.count + scope.region.utf8.count + scope.service.utf8.count + 15 + 64 + 3)
+        text += algorithm
+        text += "\n"
+        text += date.timestamp
+        text += "\n"
+        scope.append(to: &text)
+        text += "\n"
+        text += canonicalRequest.hash
+        self.text = text
+    }
+}
+
+/// The `Authorization` header value of both signers:
+/// `ALGORITHM Credential=ID/SCOPE, SignedHeaders=…, Signature=…`.
+enum AuthorizationHeader {
+    static func value(algorithm: String, credential: String, scope: CredentialScope, signedHeaders: String, signature: String) -> String {
+        var text = ""
+        text.reserveCapacity(algorithm.utf8.count + credential.utf8.count + signedHeaders.utf8.count + signature.utf8.count + 90)
+        text += algorithm
+        text += " Credential="
+        text += credential
+        text += "/"
+        scope.append(to: &text)
+        text += ", SignedHeaders="
+        text += signedHeaders
+        text += ", Signature="
+        text += signature
+        return text
     }
 }
 

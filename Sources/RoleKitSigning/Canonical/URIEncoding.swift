@@ -37,6 +37,19 @@ public enum URIEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the encoded form of `bytes` to `out`.
+    static func append(_ bytes: some Sequence<UInt8>, keepSlash: Bool, to out: inout [UInt8]) {
+        for byte in bytes {
+            if isUnreserved(byte) || (keepSlash && byte == UInt8(ascii: "/")) {
+                out.append(byte)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHex[Int(byte >> 4)])
+                out.append(upperHex[Int(byte & 0x0f)])
+            }
+        }
+    }
+
     /// Decodes `%XX` escapes. A `%` not followed by two hex digits is kept literally; `+` is kept.
     public static func decode(_ value: some StringProtocol) -> [UInt8] {
         let bytes = Array(value.utf8)

@@ -49,8 +49,7 @@ public struct SigningRequest: Sendable, Hashable {
 
     /// The first value of the header named `name` (case-insensitive), if any.
     public func firstHeader(named name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.name.lowercased() == lower }?.value
+        headers.first { Self.sameName($0.name, name) }?.value
     }
 
     /// Replaces every header named `name` (case-insensitive) with a single `name: value`.
@@ -61,7 +60,28 @@ public struct SigningRequest: Sendable, Hashable {
 
     /// Removes every header named `name` (case-insensitive).
     public mutating func removeHeaders(named name: String) {
-        let lower = name.lowercased()
-        headers.removeAll { $0.name.lowercased() == lower }
+        guard headers.contains(where: { Self.sameName($0.name, name) }) else { return }
+        headers.removeAll { Self.sameName($0.name, name) }
+    }
+
+    /// Header names compared ignoring case, without making lowercase copies (ASCII names, as
+    /// HTTP has; others are compared through `lowercased()`).
+    static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return true
+            case let (a?, b?) where a < 0x80 && b < 0x80:
+                if lower(a) != lower(b) { return false }
+            case (let a, let b):
+                // A non-ASCII byte (or different lengths with one): Unicode case mapping decides.
+                if (a ?? 0) < 0x80 && (b ?? 0) < 0x80 && (a == nil || b == nil) && lhs.utf8.allSatisfy({ $0 < 0x80 }) && rhs.utf8.allSatisfy({ $0 < 0x80 }) {
+                    return false
+                }
+                return lhs.lowercased() == rhs.lowercased()
+            }
+        }
     }
 }

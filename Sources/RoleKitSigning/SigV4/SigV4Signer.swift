@@ -76,6 +76,8 @@ public struct SigV4Signer: Sendable {
     public func signWithDetails(_ request: SigningRequest, at date: Date) -> SigningResult {
         let amzDate = AmzDate(date)
         var request = request
+        // One copy of the header list, with room for what is added below.
+        request.headers.reserveCapacity(request.headers.count + 4)
         request.removeHeaders(named: "authorization")
         request.setHeader("X-Amz-Date", amzDate.timestamp)
         request.removeHeaders(named: "x-amz-security-token")
@@ -95,8 +97,9 @@ public struct SigV4Signer: Sendable {
         let scope = CredentialScope(date: amzDate, region: region, service: service)
         let stringToSign = StringToSign(algorithm: Self.algorithm, date: amzDate, scope: scope, canonicalRequest: canonical)
         let signature = self.signature(stringToSign: stringToSign, date: amzDate)
-        let authorization =
-            "\(Self.algorithm) Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
+        let authorization = AuthorizationHeader.value(
+            algorithm: Self.algorithm, credential: credentials.accessKeyId, scope: scope, signedHeaders: canonical.signedHeaders, signature: signature
+        )
         request.setHeader("Authorization", authorization)
         if let token = credentials.sessionToken, options.sessionToken == .appendedAfterSigning {
             request.setHeader("X-Amz-Security-Token", token)
@@ -130,7 +133,10 @@ public struct SigV4Signer: Sendable {
 
     func signature(stringToSign: StringToSign, date: AmzDate) -> String {
         let key = cachedSigningKey(dateStamp: date.dateStamp)
-        return HMAC<SHA256>.authenticationCode(for: Array(stringToSign.text.utf8), using: key).lowercaseHex
+        let text = stringToSign.text
+        let code = text.utf8.withContiguousStorageIfAvailable { HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key) }
+            ?? HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key)
+        return code.lowercaseHex
     }
 
     static func payloadHash(for request: SigningRequest, payload: Payload) -> String {

@@ -63,6 +63,7 @@ public struct SigV4X509Signer: Sendable {
     public func signWithDetails(_ request: SigningRequest, at date: Date) throws(SigningError) -> SigningResult {
         let amzDate = AmzDate(date)
         var request = request
+        request.headers.reserveCapacity(request.headers.count + 4)
         request.removeHeaders(named: "authorization")
         request.setHeader("X-Amz-Date", amzDate.timestamp)
         request.setHeader("X-Amz-X509", certificateHeader)
@@ -80,8 +81,9 @@ public struct SigV4X509Signer: Sendable {
         let algorithm = key.algorithm.rawValue
         let stringToSign = StringToSign(algorithm: algorithm, date: amzDate, scope: scope, canonicalRequest: canonical)
         let signature = try key.signature(for: Array(stringToSign.text.utf8)).lowercaseHex
-        let authorization =
-            "\(algorithm) Credential=\(serialNumber)/\(scope), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
+        let authorization = AuthorizationHeader.value(
+            algorithm: algorithm, credential: serialNumber, scope: scope, signedHeaders: canonical.signedHeaders, signature: signature
+        )
         request.setHeader("Authorization", authorization)
         return SigningResult(
             request: request,
