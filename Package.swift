@@ -41,7 +41,11 @@ let package = Package(
     // products with `traits: []` (Examples/EmbeddedAuth) resolves and builds neither.
     traits: [
         .trait(name: "Emulator", description: "The local emulator and the rolekit command line (GRDB, Hummingbird, service lifecycle)."),
-        .default(enabledTraits: ["Emulator"]),
+        .trait(
+            name: "BuildEmulatorWithRolekit",
+            description: "rolekit depends on the rolekit-emulator executable, so building or running rolekit builds it too (swift run rolekit quickstart). SwiftPM links an executable's dependency on another executable into it, so scripts/release builds with --traits Emulator: its rolekit links none of the emulator."
+        ),
+        .default(enabledTraits: ["Emulator", "BuildEmulatorWithRolekit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -203,11 +207,12 @@ let package = Package(
             dependencies: ["RoleKitEmulatorCLI"],
             swiftSettings: strictSettings
         ),
-        // Depending on the rolekit-emulator executable builds it with rolekit (`swift run rolekit
-        // quickstart` needs it next to rolekit); nothing of it is linked into rolekit.
+        // With the default traits, depending on the rolekit-emulator executable builds it with
+        // rolekit (`swift run rolekit quickstart` needs it next to rolekit); SwiftPM then links
+        // its modules into rolekit too, so release builds turn the trait off (scripts/release).
         .executableTarget(
             name: "rolekit",
-            dependencies: ["RoleKitCLI", "rolekit-emulator"],
+            dependencies: ["RoleKitCLI", .target(name: "rolekit-emulator", condition: .when(traits: ["BuildEmulatorWithRolekit"]))],
             swiftSettings: strictSettings
         ),
         .target(
