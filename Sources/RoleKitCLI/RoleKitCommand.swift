@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Dispatch
 
 /// The `rolekit` command line.
 public struct RoleKitCommand: AsyncParsableCommand {
@@ -39,31 +40,55 @@ extension RoleKitCommand {
     ///
     /// Failures end with one line on standard error (`rolekit: …`) and a non-zero status, so
     /// `credential_process` consumers and scripts show a readable message; `--help` and
-    /// `--version` print as usual.
-    public static func runFromProcessArguments() async {
-        await runAsMain(Self.self)
+    /// `--version` print as usual. Call it from synchronous top-level code (see ``runAsMain(_:)``).
+    public static func runFromProcessArguments() -> Never {
+        runAsMain(Self.self)
     }
 
-    /// Parses the process arguments as `root`'s and runs the command they name, with the
-    /// failure convention above (`rolekit-emulator` runs its tree through this too).
-    package static func runAsMain(_ root: any ParsableCommand.Type) async {
+    /// Parses the process arguments as `root`'s, runs the command they name with the failure
+    /// convention above, and exits (`rolekit-emulator` runs its tree through this too).
+    ///
+    /// A synchronous command (`version`, `--help`, `sign-string`, …) runs on the main thread
+    /// without starting Swift concurrency, whose executor starts threads that cost start-up
+    /// time; an asynchronous one runs in a task while the main thread serves the main queue.
+    package static func runAsMain(_ root: any ParsableCommand.Type) -> Never {
+        let parsed: any ParsableCommand
         do {
-            var command = try root.parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            parsed = try root.parseAsRoot()
         } catch {
-            if error is CleanExit || error is ExitCode { root.exit(withError: error) }
-            let code = root.exitCode(for: error)
-            if code == .success { root.exit(withError: error) }
-            // ArgumentParser's own errors keep its wording; the library's get their flags added.
-            let message = root.message(for: error)
-            let text = StandardError.oneLine(message == String(describing: error) ? CLIErrorAdvice.describe(error) : message)
-            let isUsage = code == .validationFailure
-            StandardError.line("rolekit: " + text + (isUsage && !text.contains("--help") ? " (see rolekit help)" : ""))
-            root.exit(withError: ExitCode(code.rawValue))
+            fail(root, error)
         }
+        if let asyncCommand = parsed as? any AsyncParsableCommand {
+            // Handed to one task and used by nothing else.
+            nonisolated(unsafe) var command = asyncCommand
+            Task.detached {
+                do {
+                    try await command.run()
+                } catch {
+                    fail(root, error)
+                }
+                root.exit()
+            }
+            dispatchMain()
+        }
+        var command = parsed
+        do {
+            try command.run()
+        } catch {
+            fail(root, error)
+        }
+        root.exit()
+    }
+
+    private static func fail(_ root: any ParsableCommand.Type, _ error: any Error) -> Never {
+        if error is CleanExit || error is ExitCode { root.exit(withError: error) }
+        let code = root.exitCode(for: error)
+        if code == .success { root.exit(withError: error) }
+        // ArgumentParser's own errors keep its wording; the library's get their flags added.
+        let message = root.message(for: error)
+        let text = StandardError.oneLine(message == String(describing: error) ? CLIErrorAdvice.describe(error) : message)
+        let isUsage = code == .validationFailure
+        StandardError.line("rolekit: " + text + (isUsage && !text.contains("--help") ? " (see rolekit help)" : ""))
+        root.exit(withError: ExitCode(code.rawValue))
     }
 }

@@ -19,7 +19,7 @@ public struct RoleKitEmulatorTool: AsyncParsableCommand {
     public init() {}
 
     /// Runs the command line with the process arguments and exits, as `rolekit` does.
-    public static func runFromProcessArguments() async {
-        await RoleKitCommand.runAsMain(Self.self)
+    public static func runFromProcessArguments() -> Never {
+        RoleKitCommand.runAsMain(Self.self)
     }
 }

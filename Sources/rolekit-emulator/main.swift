@@ -1,3 +1,3 @@
 import RoleKitEmulatorCLI
 
-await RoleKitEmulatorTool.runFromProcessArguments()
+RoleKitEmulatorTool.runFromProcessArguments()

@@ -1,3 +1,3 @@
 import RoleKitCLI
 
-await RoleKitCommand.runFromProcessArguments()
+RoleKitCommand.runFromProcessArguments()
