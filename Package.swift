@@ -219,6 +219,9 @@ let package = Package(
             name: "RoleKitTesting",
             dependencies: [
                 "RoleKitTransport",
+                "RoleKitCredentials",
+                "RoleKitEndpoints",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -174,7 +174,20 @@ struct CredentialEndpointServerTests {
         source.answer(Self.first)  // expires in 3600 s
         let served = ServedCredentials(provider: source, configuration: .init(refreshBefore: .seconds(300), jitter: .seconds(60)), clock: clock)
         try await served.start()
-        let delay = served.nextRefreshDelay()
+        // The first set: anywhere from 5% of its lifetime (180 s) to its refresh time, so hosts
+        // started together do not refresh together.
+        let first = served.nextRefreshDelay()
+        #expect(first <= .seconds(3300) && first >= .seconds(180), "\(first)")
+        // Later sets: 5 minutes before expiry, minus up to a minute of jitter.
+        clock.advance(by: first.timeInterval)
+        source.answer(Credentials(accessKeyId: "ASIASECONDSERVED001", secretAccessKey: "x", sessionToken: "t", expiration: clock.now().addingTimeInterval(3600)))
+        #expect(await served.refresh())
+        let next = served.nextRefreshDelay()
+        #expect(next <= .seconds(3300) && next >= .seconds(3240), "\(next)")
+
+        let unspread = ServedCredentials(provider: source, configuration: .init(refreshBefore: .seconds(300), jitter: .seconds(60), firstRefreshSpreadFrom: nil), clock: clock)
+        try await unspread.start()
+        let delay = unspread.nextRefreshDelay()
         #expect(delay <= .seconds(3300) && delay >= .seconds(3240), "\(delay)")
     }
 

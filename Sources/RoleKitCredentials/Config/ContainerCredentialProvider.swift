@@ -68,6 +68,11 @@ public final class ContainerCredentialProvider: CredentialProvider {
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
+    /// New credentials now, past the cache (see ``CredentialProvider/refreshedCredentials()``).
+    public func refreshedCredentials() async throws -> Credentials {
+        try await refresher.refresh()
+    }
+
     public func credentials() async throws -> Credentials {
         try await refresher.credentials()
     }

@@ -96,6 +96,12 @@ public final class InstanceMetadataCredentialProvider: CredentialProvider {
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
+    /// New credentials now, past the cache (see ``CredentialProvider/refreshedCredentials()``).
+    public func refreshedCredentials() async throws -> Credentials {
+        if let configurationError { throw configurationError }
+        return try await refresher.refresh()
+    }
+
     public func credentials() async throws -> Credentials {
         if let configurationError { throw configurationError }
         return try await refresher.credentials()

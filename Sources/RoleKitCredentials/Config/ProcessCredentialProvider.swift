@@ -16,6 +16,11 @@ public final class ProcessCredentialProvider: CredentialProvider {
         self.refresher = RefreshingCredentialProvider { try await Self.run(command, timeout: timeout) }
     }
 
+    /// New credentials now, past the cache (see ``CredentialProvider/refreshedCredentials()``).
+    public func refreshedCredentials() async throws -> Credentials {
+        try await refresher.refresh()
+    }
+
     public func credentials() async throws -> Credentials {
         try await refresher.credentials()
     }

@@ -139,6 +139,11 @@ public final class RefreshingCredentialProvider: CredentialProvider {
         }
     }
 
+    /// ``refresh()``: what ``CredentialProvider/refreshedCredentials()`` asks of this provider.
+    public func refreshedCredentials() async throws -> Credentials {
+        try await refresh()
+    }
+
     /// Fetches new credentials now (joining a fetch already under way).
     @discardableResult
     public func refresh() async throws -> Credentials {

@@ -106,6 +106,11 @@ public final class RolesAnywhereCredentialProvider: CredentialProvider {
         _ = try identities.current()
     }
 
+    /// New credentials now, past the cache (see ``CredentialProvider/refreshedCredentials()``).
+    public func refreshedCredentials() async throws -> Credentials {
+        try await refresher.refresh()
+    }
+
     public func credentials() async throws -> Credentials {
         try await refresher.credentials()
     }

@@ -68,6 +68,11 @@ public final class SSOCredentialProvider: CredentialProvider {
         }
     }
 
+    /// New credentials now, past the cache (see ``CredentialProvider/refreshedCredentials()``).
+    public func refreshedCredentials() async throws -> Credentials {
+        try await refresher.refresh()
+    }
+
     public func credentials() async throws -> Credentials {
         try await refresher.credentials()
     }

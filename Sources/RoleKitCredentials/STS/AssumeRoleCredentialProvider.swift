@@ -113,6 +113,11 @@ public final class AssumeRoleCredentialProvider: RegionalCredentialProvider {
     /// The region the next STS call uses.
     public var region: String? { core.region }
 
+    /// New credentials now, past the cache (see ``CredentialProvider/refreshedCredentials()``).
+    public func refreshedCredentials() async throws -> Credentials {
+        try await refresher.refresh()
+    }
+
     public func credentials() async throws -> Credentials {
         try await refresher.credentials()
     }

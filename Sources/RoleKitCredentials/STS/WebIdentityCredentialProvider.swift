@@ -67,6 +67,11 @@ public final class WebIdentityCredentialProvider: RegionalCredentialProvider {
 
     public var region: String? { configuration.region }
 
+    /// New credentials now, past the cache (see ``CredentialProvider/refreshedCredentials()``).
+    public func refreshedCredentials() async throws -> Credentials {
+        try await refresher.refresh()
+    }
+
     public func credentials() async throws -> Credentials {
         try await refresher.credentials()
     }

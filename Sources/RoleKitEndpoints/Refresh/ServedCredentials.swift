@@ -22,12 +22,25 @@ public final class ServedCredentials: Sendable {
         /// Wait between attempts after a failure, doubling up to `maximumRetryInterval`.
         public var retryInterval: Duration
         public var maximumRetryInterval: Duration
+        /// The first refresh after start-up happens at a random moment between this fraction of
+        /// the credentials' lifetime and their refresh time, instead of `refreshBefore` (with
+        /// `jitter`) ahead of expiry; `nil` turns this off. Hosts started together (a fleet
+        /// reboot) then spread their refreshes over most of a session instead of a minute, and
+        /// keep that spread, since each later refresh follows its own credentials' expiry.
+        public var firstRefreshSpreadFrom: Double?
 
-        public init(refreshBefore: Duration = .seconds(300), jitter: Duration = .seconds(60), retryInterval: Duration = .seconds(5), maximumRetryInterval: Duration = .seconds(60)) {
+        public init(
+            refreshBefore: Duration = .seconds(300),
+            jitter: Duration = .seconds(60),
+            retryInterval: Duration = .seconds(5),
+            maximumRetryInterval: Duration = .seconds(60),
+            firstRefreshSpreadFrom: Double? = 0.05
+        ) {
             self.refreshBefore = refreshBefore
             self.jitter = jitter
             self.retryInterval = retryInterval
             self.maximumRetryInterval = maximumRetryInterval
+            self.firstRefreshSpreadFrom = firstRefreshSpreadFrom.map { min(max($0, 0), 1) }
         }
     }
 
@@ -80,7 +93,9 @@ public final class ServedCredentials: Sendable {
     @discardableResult
     public func refresh() async -> Bool {
         do {
-            let credentials = try await provider.credentials()
+            // New credentials past the provider's cache: this schedule, not the provider's
+            // refresh window, decides when upstream is asked.
+            let credentials = try await provider.refreshedCredentials()
             try Self.check(credentials, now: clock.now())
             store(credentials)
             return true
@@ -132,11 +147,20 @@ public final class ServedCredentials: Sendable {
         let now = clock.now()
         let refreshBefore = configuration.refreshBefore.timeInterval
         let jitter = Double.random(in: 0...max(0, configuration.jitter.timeInterval))
+        let spread = configuration.firstRefreshSpreadFrom
         state.withLock { state in
             if state.current != credentials {
+                let isFirst = state.current == nil
                 state.current = credentials
                 state.lastUpdated = now
-                state.refreshAt = credentials.expiration.map { $0.addingTimeInterval(-refreshBefore - jitter) }
+                state.refreshAt = credentials.expiration.map { expiration in
+                    let due = expiration.addingTimeInterval(-refreshBefore - jitter)
+                    // The first set: anywhere from `spread` of the lifetime to the due time.
+                    guard isFirst, let spread else { return due }
+                    let earliest = now.addingTimeInterval(expiration.timeIntervalSince(now) * spread)
+                    guard earliest < due else { return due }
+                    return Date(timeIntervalSince1970: Double.random(in: earliest.timeIntervalSince1970...due.timeIntervalSince1970))
+                }
             }
             state.failures = 0
             state.lastError = nil
