@@ -58,5 +58,14 @@ let package = Package(
             path: "Benchmarks/EndpointBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Not a timing benchmark: 10,000 hosts on the real refresh scheduler, virtual clock.
+        .executableTarget(
+            name: "FleetSimulation",
+            dependencies: [
+                .product(name: "RoleKitEndpoints", package: "RoleKit"),
+                .product(name: "RoleKitTesting", package: "RoleKit"),
+            ],
+            path: "Benchmarks/FleetSimulation"
+        ),
     ]
 )

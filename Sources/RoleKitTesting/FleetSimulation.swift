@@ -34,6 +34,19 @@ public struct FleetSimulation: Sendable {
         public var firstWave: Int
         /// The busiest second after the first wave.
         public var peakAfterFirstWave: Int
+        /// The busiest 10 seconds after the first wave, as calls per second (a token bucket with
+        /// a burst sees this rather than single seconds).
+        public var peakTenSecondRate: Double {
+            let calls = Array(callsPerSecond.dropFirst())
+            guard calls.count >= 10 else { return Double(calls.reduce(0, +)) / 10 }
+            var window = calls[0..<10].reduce(0, +)
+            var best = window
+            for index in 10..<calls.count {
+                window += calls[index] - calls[index - 10]
+                best = max(best, window)
+            }
+            return Double(best) / 10
+        }
         public var totalCalls: Int
         /// Seconds in which a host served expired credentials or had none (should be none).
         public var hostsWithoutCredentials: Int

@@ -74,6 +74,11 @@ public final class CredentialEndpointServer: Sendable {
     let clock: any WallClock
     let logger: Logger
     private let tokens = Mutex<[String: Date]>([:])
+    /// The credentials reply for the set being served, built once per set: the hot path is a
+    /// comparison and a copy of references (see ``credentialsReply(container:)``).
+    private let prebuilt = Mutex<(credentials: Credentials, lastUpdated: Date, container: Bool, reply: Reply)?>(nil)
+    /// `/latest/meta-data/iam/security-credentials/ROLE` in IMDS mode.
+    private let roleCredentialsPath: String
     private let channel = Mutex<(any Channel)?>(nil)
     private let connections = ConnectionTable()
 
@@ -88,6 +93,11 @@ public final class CredentialEndpointServer: Sendable {
         self.credentials = credentials
         self.clock = clock
         self.logger = logger
+        if case .instanceMetadata(let roleName) = configuration.mode {
+            self.roleCredentialsPath = "/latest/meta-data/iam/security-credentials/" + roleName
+        } else {
+            self.roleCredentialsPath = ""
+        }
     }
 
     /// Listens and returns the bound port.
@@ -134,6 +144,8 @@ public final class CredentialEndpointServer: Sendable {
         public var status: Int
         public var headers: [(String, String)]
         public var body: String
+        /// `body` and the response headers (with `Content-Length` and `Server`) ready to write.
+        var prebuilt: (body: ByteBuffer, headers: HTTPHeaders)?
 
         static func text(_ status: Int, _ body: String, _ headers: [(String, String)] = []) -> Reply {
             Reply(status: status, headers: [("Content-Type", "text/plain")] + headers, body: body)
@@ -142,11 +154,15 @@ public final class CredentialEndpointServer: Sendable {
 
     /// Answers one request (method, path with query, headers); the socket side is in `Handler`.
     public func answer(method: String, uri: String, headers: [(String, String)]) -> Reply {
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
+        answer(method: method, uri: uri) { name in headers.first { SigningRequest.sameName($0.0, name) }?.1 }
+    }
+
+    /// ``answer(method:uri:headers:)`` with headers looked up by lowercase name.
+    func answer(method: String, uri: String, header: (String) -> String?) -> Reply {
         if header("x-forwarded-for") != nil {
             return .text(400, "requests with X-Forwarded-For are refused")
         }
-        let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
+        let path = uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
         switch configuration.mode {
         case .container(let token, let credentialsPath):
             guard path == credentialsPath else { return .text(404, "not found") }
@@ -175,7 +191,7 @@ public final class CredentialEndpointServer: Sendable {
                 guard method == "GET" else { return .text(405, "method not allowed") }
                 if let refusal = checkToken(header("x-aws-ec2-metadata-token")) { return refusal }
                 return .text(200, roleName)
-            case "/latest/meta-data/iam/security-credentials/" + roleName:
+            case roleCredentialsPath:
                 guard method == "GET" else { return .text(405, "method not allowed") }
                 if let refusal = checkToken(header("x-aws-ec2-metadata-token")) { return refusal }
                 return credentialsReply(container: false)
@@ -228,15 +244,34 @@ public final class CredentialEndpointServer: Sendable {
     }
 
     private func credentialsReply(container: Bool) -> Reply {
-        switch credentials.current() {
+        let current = credentials.current()
+        if case .success(let (credentials, updated)) = current {
+            let cached = prebuilt.withLock { entry -> Reply? in
+                guard let entry, entry.container == container, entry.lastUpdated == updated, entry.credentials == credentials else { return nil }
+                return entry.reply
+            }
+            if let cached { return cached }
+            var reply = Self.credentialsReply(for: current, container: container)
+            var headers = HTTPHeaders(reply.headers)
+            headers.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
+            headers.replaceOrAdd(name: "Server", value: "rolekit")
+            reply.prebuilt = (ByteBuffer(string: reply.body), headers)
+            prebuilt.withLock { $0 = (credentials, updated, container, reply) }
+            return reply
+        }
+        return Self.credentialsReply(for: current, container: container)
+    }
+
+    private static func credentialsReply(for current: Result<(credentials: Credentials, lastUpdated: Date), ServedCredentials.Unavailable>, container: Bool) -> Reply {
+        switch current {
         case .failure(let unavailable):
             let body = JSONWriter.compact.render(.object(["Code": .string("CredentialsUnavailable"), "Message": .string(unavailable.message)]))
             return Reply(status: 503, headers: [("Content-Type", "application/json")], body: body)
         case .success(let (credentials, updated)):
-            let expiration = credentials.expiration.map(Self.timestamp)
+            let expiration = credentials.expiration.map(timestamp)
             var members: [(String, String)] = []
             if !container {
-                members += [("Code", "Success"), ("LastUpdated", Self.timestamp(updated)), ("Type", "AWS-HMAC")]
+                members += [("Code", "Success"), ("LastUpdated", timestamp(updated)), ("Type", "AWS-HMAC")]
             }
             members += [("AccessKeyId", credentials.accessKeyId), ("SecretAccessKey", credentials.secretAccessKey)]
             if let token = credentials.sessionToken { members.append(("Token", token)) }
@@ -302,20 +337,25 @@ public final class CredentialEndpointServer: Sendable {
             case .end:
                 guard let head else { return }
                 self.head = nil
-                let reply = server.answer(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) })
+                let reply = server.answer(method: head.method.rawValue, uri: head.uri) { head.headers.first(name: $0) }
                 respond(context, head: head, reply: reply, forceClose: false)
             }
         }
 
         func respond(_ context: ChannelHandlerContext, head: HTTPRequestHead, reply: Reply, forceClose: Bool) {
-            var fields = HTTPHeaders(reply.headers)
-            fields.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
-            fields.replaceOrAdd(name: "Server", value: "rolekit")
+            var fields: HTTPHeaders
+            if let prebuilt = reply.prebuilt {
+                fields = prebuilt.headers
+            } else {
+                fields = HTTPHeaders(reply.headers)
+                fields.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
+                fields.replaceOrAdd(name: "Server", value: "rolekit")
+            }
             let keepAlive = head.isKeepAlive && !forceClose
             if !keepAlive { fields.replaceOrAdd(name: "Connection", value: "close") }
             let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: fields)
             context.write(wrapOutboundOut(.head(response)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(reply.prebuilt?.body ?? ByteBuffer(string: reply.body)))), promise: nil)
             let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             server.connections.mark(connection, busy: false)
             if keepAlive {

@@ -66,7 +66,7 @@ public struct SigningRequest: Sendable, Hashable {
 
     /// Header names compared ignoring case, without making lowercase copies (ASCII names, as
     /// HTTP has; others are compared through `lowercased()`).
-    static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+    package static func sameName(_ lhs: String, _ rhs: String) -> Bool {
         func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
