@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "RoleKitCredentials", package: "RoleKit"),
                 .product(name: "RoleKitTransport", package: "RoleKit"),
+                .product(name: "RoleKitTesting", package: "RoleKit"),
             ],
             path: "Benchmarks/CredentialsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -31,4 +31,4 @@ for (calls, seconds) in outcome.histogram {
     let bar = String(repeating: "#", count: max(seconds > 0 ? 1 : 0, seconds * 50 / widest))
     print(String(repeating: " ", count: max(0, 17 - String(calls).count)) + "\(calls) | \(seconds) \(bar)")
 }
-print(#"{"name":"fleet simulation","hosts":\#(hosts),"first_wave":\#(outcome.firstWave),"peak_after_first_wave":\#(outcome.peakAfterFirstWave),"peak_10s_rate":\#(outcome.peakTenSecondRate),"mean_rate":\#(Double(outcome.totalCalls - outcome.firstWave) / (hours * 3600)),"total_calls":\#(outcome.totalCalls),"spread":\#(spread)}"#)
+print(#"{"name":"fleet simulation","hosts":\#(hosts),"first_wave":\#(outcome.firstWave),"peak_after_first_wave":\#(outcome.peakAfterFirstWave),"peak_10s_rate":\#(outcome.peakTenSecondRate),"mean_rate":\#(Double(outcome.totalCalls - outcome.firstWave) / (hours * 3600)),"total_calls":\#(outcome.totalCalls),"spread":\#(spread),"histogram":[\#(outcome.histogram.map { "[\($0.calls),\($0.seconds)]" }.joined(separator: ","))]}"#)

@@ -66,33 +66,41 @@ public struct CanonicalRequest: Sendable, Hashable {
 
         // Signed headers: lowercase names, sorted by byte value; repeated names keep request
         // order and their values are joined with ",".
-        var included: [(name: String, index: Int)] = []
-        included.reserveCapacity(request.headers.count)
-        for (index, header) in request.headers.enumerated() {
-            let name = Self.isLowercase(header.name) ? header.name : header.name.lowercased()
-            if includeHeader(name) { included.append((name, index)) }
-        }
-        included.sort { lhs, rhs in
-            let order = Self.compare(lhs.name, rhs.name)
-            return order == 0 ? lhs.index < rhs.index : order < 0
-        }
-        var signed = ""
-        signed.reserveCapacity(included.reduce(0) { $0 + $1.name.utf8.count + 1 })
-        var position = 0
-        while position < included.count {
-            let name = included[position].name
-            if !signed.isEmpty { signed += ";" }
-            signed += name
-            out += name.utf8
-            out.append(UInt8(ascii: ":"))
-            var first = true
-            while position < included.count, Self.compare(included[position].name, name) == 0 {
-                if !first { out.append(UInt8(ascii: ",")) }
-                Self.appendCanonicalHeaderValue(request.headers[included[position].index].value, to: &out)
-                first = false
-                position += 1
+        // The included headers in a temporary buffer (on the stack for the usual few).
+        let signed = withUnsafeTemporaryAllocation(of: (name: String, index: Int).self, capacity: max(1, request.headers.count)) { buffer -> String in
+            var count = 0
+            for (index, header) in request.headers.enumerated() {
+                let name = Self.isLowercase(header.name) ? header.name : header.name.lowercased()
+                if includeHeader(name) {
+                    buffer.initializeElement(at: count, to: (name, index))
+                    count += 1
+                }
             }
-            out.append(0x0A)
+            var included = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+            defer { _ = included.deinitialize() }
+            included.sort { lhs, rhs in
+                let order = Self.compare(lhs.name, rhs.name)
+                return order == 0 ? lhs.index < rhs.index : order < 0
+            }
+            var signed = ""
+            signed.reserveCapacity(included.reduce(0) { $0 + $1.name.utf8.count + 1 })
+            var position = 0
+            while position < included.count {
+                let name = included[position].name
+                if !signed.isEmpty { signed += ";" }
+                signed += name
+                out += name.utf8
+                out.append(UInt8(ascii: ":"))
+                var first = true
+                while position < included.count, Self.compare(included[position].name, name) == 0 {
+                    if !first { out.append(UInt8(ascii: ",")) }
+                    Self.appendCanonicalHeaderValue(request.headers[included[position].index].value, to: &out)
+                    first = false
+                    position += 1
+                }
+                out.append(0x0A)
+            }
+            return signed
         }
         out.append(0x0A)
         out += signed.utf8
@@ -106,7 +114,8 @@ public struct CanonicalRequest: Sendable, Hashable {
     private static func estimatedSize(_ request: SigningRequest, payloadHash: String, query: String?) -> Int {
         var size = 16 + request.method.utf8.count + request.path.utf8.count * 3 + (query ?? request.query).utf8.count * 3 + payloadHash.utf8.count
         for header in request.headers { size += (header.name.utf8.count * 2 + header.value.utf8.count + 3) }
-        return size
+        // Room to spare: a buffer that has to grow costs a copy and another allocation.
+        return size + size / 4 + 64
     }
 
     private static func isLowercase(_ name: String) -> Bool {
