@@ -58,6 +58,13 @@ extension RoleKitCommand {
         } catch {
             fail(root, error)
         }
+        if let fast = parsed as? any SynchronousFastPath {
+            do {
+                if try fast.runSynchronouslyIfPossible() { root.exit() }
+            } catch {
+                fail(root, error)
+            }
+        }
         if let asyncCommand = parsed as? any AsyncParsableCommand {
             // Handed to one task and used by nothing else.
             nonisolated(unsafe) var command = asyncCommand

@@ -28,10 +28,15 @@ struct CredentialProcessCommand: AsyncParsableCommand {
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Directory of the --cache files (default ~/.cache/rolekit/credential-process).", valueName: "path"))
     var cacheDirectory: String?
 
-    func run() async throws {
+    private var fileCache: CredentialProcessCache? {
+        guard cache else { return nil }
         let environment = AWSEnvironment.process
         let directory = cacheDirectory.map(environment.expandingTilde) ?? CredentialProcessCache.defaultDirectory(environment: environment)
-        let fileCache = cache ? CredentialProcessCache(directory: directory) : nil
+        return CredentialProcessCache(directory: directory)
+    }
+
+    func run() async throws {
+        let fileCache = self.fileCache
         let output = try await StandardError.failingWithOneLine {
             try await Self.credentialProcessOutput(options: options, cache: fileCache)
         }
@@ -64,5 +69,24 @@ struct CredentialProcessCommand: AsyncParsableCommand {
             try? await transport.shutdown()
             throw error
         }
+    }
+}
+
+extension CredentialProcessCommand: SynchronousFastPath {
+    /// With `--cache` and a fresh entry: the cached answer, read and printed without starting
+    /// the concurrency runtime (what `FileCachedCredentialProvider` would return first).
+    func runSynchronouslyIfPossible() throws -> Bool {
+        guard let fileCache else { return false }
+        let cached: Credentials?
+        do {
+            cached = fileCache.read(key: try options.providerConfiguration.cacheKey())?.0
+        } catch {
+            // The asynchronous path reports the same error with its usual one line.
+            return false
+        }
+        guard let cached else { return false }
+        options.logger.debug("using cached credentials", metadata: ["accessKeyId": "\(cached.accessKeyId)"])
+        print(try cached.credentialProcessJSON())
+        return true
     }
 }
