@@ -85,10 +85,12 @@ struct PKCS11CLITests {
     }
 
     /// `serve` with a token key while the token is pulled and put back. The emulator issues
-    /// sessions that expire 20 s after issue, so serve starts refreshing after 10 s (and must by 15 s): with the token gone
-    /// the refresh fails and the last credentials are still served; once it is back and those
-    /// have expired, the next request gets new ones. The token is a private copy of the run's
-    /// (its own SOFTHSM2_CONF), so pulling it touches no other test.
+    /// sessions that expire 20 s after issue; serve's first refresh comes between 1 s (5% of the
+    /// lifetime) and 10 s, and the token is pulled as soon as serve is listening, so every
+    /// refresh attempt in the next 12 s fails and the last credentials are still served. Failed
+    /// attempts are retried within half of those credentials' remaining life, so once the
+    /// token is back new ones arrive. The token is a private copy of the run's (its own
+    /// SOFTHSM2_CONF), so pulling it touches no other test.
     @Test(.enabled(if: hasToken, skipReason))
     func aTokenPulledDuringServeKeepsTheLastCredentialsAndRecovers() async throws {
         let directory = try #require(Self.tokenDirectory)
@@ -110,6 +112,7 @@ struct PKCS11CLITests {
                 until: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", environment: environment
             )
             defer { serve.stop() }
+            try FileManager.default.moveItem(atPath: work + "/tokens/" + tokenFolder, toPath: work + "/pulled")
             let uri = try #require(serve.word(containing: "/credentials"))
             /// The AccessKeyId serve answers with now.
             func served() async throws -> String {
@@ -120,7 +123,6 @@ struct PKCS11CLITests {
             }
             let first = try await served()
             #expect(first.hasPrefix("ASIA"))
-            try FileManager.default.moveItem(atPath: work + "/tokens/" + tokenFolder, toPath: work + "/pulled")
             try await Task.sleep(for: .seconds(10.5))
             #expect(try await served() == first, "the refresh without the token must keep the last credentials")
             try await Task.sleep(for: .seconds(1))
@@ -130,7 +132,9 @@ struct PKCS11CLITests {
             try await Task.sleep(for: .seconds(9))
             let second = try await served()
             #expect(second.hasPrefix("ASIA") && second != first, "after the token is back, new credentials")
-            #expect(emulator.issuedSessions.count == 2)
+            // One session after the token came back, perhaps a second one (20 s sessions are
+            // refreshed after 5–10 s); a refresh loop would have made many more.
+            #expect((2...3).contains(emulator.issuedSessions.count), "\(emulator.issuedSessions.count) sessions")
         }
     }
 

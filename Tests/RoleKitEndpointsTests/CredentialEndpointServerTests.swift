@@ -191,6 +191,38 @@ struct CredentialEndpointServerTests {
         #expect(delay <= .seconds(3300) && delay >= .seconds(3240), "\(delay)")
     }
 
+    /// Credentials living shorter than the refresh lead (2 minutes here, against 5 minutes plus
+    /// a minute of jitter) are refreshed after a quarter to a half of their life, not every
+    /// retry interval: each refresh asks upstream, so a loop of immediate refreshes is a storm
+    /// (seen with the emulator's 20 s sessions). Failed refreshes retry before the last good
+    /// credentials run out, whatever the backoff has grown to.
+    @Test func shortLivedCredentialsAreNotRefreshedInALoop() async throws {
+        let clock = ManualWallClock(Date(timeIntervalSince1970: 2_000_000_000))
+        let source = ControlledSource()
+        func issue() { source.answer(Credentials(accessKeyId: "ASIASHORTLIVED000001", secretAccessKey: "x", sessionToken: "t", expiration: clock.now().addingTimeInterval(120))) }
+        issue()
+        let served = ServedCredentials(provider: source, configuration: .init(refreshBefore: .seconds(300), jitter: .seconds(60), firstRefreshSpreadFrom: nil), clock: clock)
+        try await served.start()
+        for round in 0..<50 {
+            let delay = served.nextRefreshDelay()
+            #expect(delay >= .seconds(30) && delay <= .seconds(60), "round \(round): \(delay)")
+            clock.advance(by: delay.timeInterval)
+            issue()
+            #expect(await served.refresh())
+        }
+        #expect(source.calls == 51)
+        // The upstream fails from 10 s before expiry: retries come within half of what is left.
+        clock.advance(by: 110)
+        source.fail("upstream down")
+        for _ in 0..<3 {
+            #expect(await served.refresh() == false)
+            let left = try #require(served.current().get().credentials.expiration).timeIntervalSince(clock.now())
+            let delay = served.nextRefreshDelay()
+            #expect(delay <= .seconds(5) && delay.timeInterval <= max(1, left / 2) + 0.001, "\(delay) with \(left) s left")
+            clock.advance(by: delay.timeInterval)
+        }
+    }
+
     @Test func containerEndpointNeedsItsToken() async throws {
         let file = NSTemporaryDirectory() + "rolekit-serve-token-\(UUID().uuidString)"
         try "Bearer one-0123456789\n".write(toFile: file, atomically: true, encoding: .utf8)

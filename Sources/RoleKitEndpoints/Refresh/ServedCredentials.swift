@@ -116,12 +116,17 @@ public final class ServedCredentials: Sendable {
         return state.withLock { state in
             if state.failures > 0 {
                 let doubled = configuration.retryInterval * (1 << min(state.failures - 1, 10))
-                return min(doubled, configuration.maximumRetryInterval)
+                let backoff = min(doubled, configuration.maximumRetryInterval)
+                // While the last good credentials are valid, try again before half of their
+                // remaining life has gone (at most once a second), so a refresh that fails
+                // once or twice does not outlast them.
+                guard let left = state.current?.expiration?.timeIntervalSince(now), left > 0 else { return backoff }
+                return min(backoff, max(.seconds(1), Self.duration(seconds: left / 2)))
             }
             guard let at = state.refreshAt else { return .seconds(3600) }
             let wait = at.timeIntervalSince(now)
             // The provider may hand back the same credentials until its own refresh lands.
-            return wait > 0 ? .milliseconds(Int64(wait * 1000)) : configuration.retryInterval
+            return wait > 0 ? Self.duration(seconds: wait) : configuration.retryInterval
         }
     }
 
@@ -145,16 +150,22 @@ public final class ServedCredentials: Sendable {
 
     private func store(_ credentials: Credentials) {
         let now = clock.now()
-        let refreshBefore = configuration.refreshBefore.timeInterval
-        let jitter = Double.random(in: 0...max(0, configuration.jitter.timeInterval))
         let spread = configuration.firstRefreshSpreadFrom
+        let draw = Double.random(in: 0...1)
+        let (refreshBefore, jitterMaximum) = (configuration.refreshBefore.timeInterval, configuration.jitter.timeInterval)
         state.withLock { state in
             if state.current != credentials {
                 let isFirst = state.current == nil
                 state.current = credentials
                 state.lastUpdated = now
                 state.refreshAt = credentials.expiration.map { expiration in
-                    let due = expiration.addingTimeInterval(-refreshBefore - jitter)
+                    // Credentials that live shorter than the refresh lead (a 15-minute session
+                    // with a long lead, an emulator's 20 s ones, a source handing out what is
+                    // left of its own) are refreshed after a quarter to a half of what is left,
+                    // never in a loop of immediate refreshes.
+                    let left = max(0, expiration.timeIntervalSince(now))
+                    let jitter = draw * max(0, min(jitterMaximum, left / 4))
+                    let due = expiration.addingTimeInterval(-min(refreshBefore, left / 2) - jitter)
                     // The first set: anywhere from `spread` of the lifetime to the due time.
                     guard isFirst, let spread else { return due }
                     let earliest = now.addingTimeInterval(expiration.timeIntervalSince(now) * spread)
@@ -165,6 +176,12 @@ public final class ServedCredentials: Sendable {
             state.failures = 0
             state.lastError = nil
         }
+    }
+
+    /// A wait from a time the credentials gave (bounded to 30 years, so any date converts).
+    static func duration(seconds: Double) -> Duration {
+        guard seconds.isFinite, seconds > 0 else { return .zero }
+        return .milliseconds(Int64(min(seconds, 1e9) * 1000))
     }
 
     /// The one validation (``Credentials/validate(source:now:)``), whatever provider is served.
