@@ -1,34 +1,45 @@
 /// Lowercase hexadecimal, the one encoder and decoder of the package (SigV4 hashes and
 /// signatures, cache file names, legacy PEM IVs, test vectors).
 package enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// `bytes` as lowercase hexadecimal, written straight into the string's storage (one
-    /// allocation; none for up to 7 bytes).
-    package static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    /// allocation; none for up to 7 bytes). Not generic, so callers in other modules (digests,
+    /// signatures, read in place) get the specialized loop.
+    package static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
         let count = bytes.count
         guard count > 0 else { return "" }
         return String(unsafeUninitializedCapacity: count * 2) { buffer in
             var index = 0
             for byte in bytes where index + 1 < buffer.count {
-                buffer[index] = digits[Int(byte >> 4)]
-                buffer[index + 1] = digits[Int(byte & 0x0f)]
+                buffer[index] = digit(byte >> 4)
+                buffer[index + 1] = digit(byte & 0x0f)
                 index += 2
             }
             return index
         }
     }
 
+    /// `bytes` as lowercase hexadecimal (read in place when they are contiguous).
+    package static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) { return text }
+        return Array(bytes).withUnsafeBytes { encode($0) }
+    }
+
+    /// The lowercase hexadecimal digit of a value below 16.
+    @inline(__always)
+    private static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 &+ value : 0x57 &+ value
+    }
+
     /// `bytes` as lowercase hexadecimal.
     package static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        encode(Array(bytes))
+        Array(bytes).withUnsafeBytes { encode($0) }
     }
 
     /// Appends `bytes` as lowercase hexadecimal to `out`.
     package static func append<Bytes: Sequence>(_ bytes: Bytes, to out: inout [UInt8]) where Bytes.Element == UInt8 {
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+            out.append(digit(byte >> 4))
+            out.append(digit(byte & 0x0f))
         }
     }
 

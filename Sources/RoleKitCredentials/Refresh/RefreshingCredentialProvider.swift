@@ -53,6 +53,9 @@ public final class RefreshingCredentialProvider: CredentialProvider {
     private struct State {
         var current: Credentials?
         var fetchedAt: Date?
+        /// Until when ``current`` is returned without a look at the windows: its expiry less the
+        /// advisory window (computed once, when it is stored: the hot path is a compare).
+        var freshUntil: Date?
         var inFlight: Task<Credentials, any Error>?
         var lastFailure: Date?
         var lastError: (any Error)?
@@ -96,6 +99,7 @@ public final class RefreshingCredentialProvider: CredentialProvider {
     public func credentials() async throws -> Credentials {
         let now = clock.now()
         let decision: Decision = state.withLock { state in
+            if let freshUntil = state.freshUntil, now < freshUntil, let current = state.current { return .use(current) }
             if let current = state.current, !current.isExpired(at: now) {
                 let (advisory, mandatory) = windows(for: current, fetchedAt: state.fetchedAt)
                 let remaining = current.expiration.map { $0.timeIntervalSince(now) } ?? .infinity
@@ -167,6 +171,7 @@ public final class RefreshingCredentialProvider: CredentialProvider {
                 self.state.withLock { state in
                     state.current = credentials
                     state.fetchedAt = now
+                    state.freshUntil = self.freshUntil(of: credentials, fetchedAt: now)
                     state.inFlight = nil
                     state.lastFailure = nil
                     state.lastError = nil
@@ -191,6 +196,13 @@ public final class RefreshingCredentialProvider: CredentialProvider {
         guard failures > 0 else { return 0 }
         let base = configuration.failureBackoff.timeInterval
         return min(30, base * Double(1 << min(failures - 1, 10)))
+    }
+
+    /// The instant after which `credentials` are in their advisory window (or expired).
+    private func freshUntil(of credentials: Credentials, fetchedAt: Date) -> Date {
+        guard let expiration = credentials.expiration else { return .distantFuture }
+        let advisory = windows(for: credentials, fetchedAt: fetchedAt).advisory
+        return expiration.addingTimeInterval(-max(0, advisory.isFinite ? advisory : 0))
     }
 
     private func windows(for credentials: Credentials, fetchedAt: Date?) -> (advisory: TimeInterval, mandatory: TimeInterval) {

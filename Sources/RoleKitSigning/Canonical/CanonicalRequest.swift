@@ -36,7 +36,16 @@ public struct CanonicalRequest: Sendable, Hashable {
 
     /// SHA-256 of a string's UTF-8 bytes, read in place when the string is contiguous.
     static func sha256(_ text: String) -> SHA256.Digest {
-        text.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(text.utf8))
+        var text = text
+        return text.withUTF8 { sha256(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// SHA-256 of `bytes`, through the hasher's buffer-pointer entry point (no generic
+    /// `DataProtocol` walk).
+    static func sha256(_ bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        return hasher.finalize()
     }
 
     /// Builds the canonical request.
@@ -124,6 +133,21 @@ public struct CanonicalRequest: Sendable, Hashable {
 
     /// Byte-wise comparison of two strings: negative, zero or positive.
     private static func compare(_ lhs: String, _ rhs: String) -> Int {
+        // Native strings are contiguous: compared as two buffers.
+        if let order = lhs.utf8.withContiguousStorageIfAvailable({ left in
+            rhs.utf8.withContiguousStorageIfAvailable { right -> Int in
+                let common = min(left.count, right.count)
+                var index = 0
+                while index < common {
+                    let (a, b) = (left[index], right[index])
+                    if a != b { return a < b ? -1 : 1 }
+                    index += 1
+                }
+                return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
+            }
+        }), let order {
+            return order
+        }
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {
@@ -139,6 +163,13 @@ public struct CanonicalRequest: Sendable, Hashable {
 
     /// Appends the canonical form of a header value: trimmed, whitespace runs made one space.
     private static func appendCanonicalHeaderValue(_ value: String, to out: inout [UInt8]) {
+        // Most values (dates, hosts, base64 certificates) have no white space at all: copied
+        // as they are, in one go.
+        let hasWhiteSpace = value.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains { $0 <= 0x20 } } ?? true
+        if !hasWhiteSpace {
+            out.append(contentsOf: value.utf8)
+            return
+        }
         var pendingSpace = false
         var wroteAny = false
         for byte in value.utf8 {
@@ -249,7 +280,7 @@ public struct CanonicalRequest: Sendable, Hashable {
 
     /// Lowercase hex SHA-256 of `bytes`: the payload hash line for a signed body.
     public static func payloadHash(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).lowercaseHex
+        bytes.withUnsafeBytes { sha256($0) }.lowercaseHex
     }
 }
 

@@ -122,21 +122,22 @@ public struct SigV4Signer: Sendable {
         return hmac(hmac(hmac(hmac(secret, dateStamp), region), service), "aws4_request")
     }
 
-    /// ``signingKey(dateStamp:)``, derived once per (date, region, service, secret).
-    func cachedSigningKey(dateStamp: String) -> SymmetricKey {
+    /// An HMAC-SHA256 authenticator keyed with ``signingKey(dateStamp:)``, derived and keyed
+    /// once per (date, region, service, secret): each signature copies it and feeds the string
+    /// to sign, so neither the four-step derivation nor the key schedule runs per request.
+    func cachedAuthenticator(dateStamp: String) -> HMAC<SHA256> {
         let scope = SigningKeyCache.Scope(dateStamp: dateStamp, region: region, service: service, secretAccessKey: credentials.secretAccessKey)
-        if let key = SigningKeyCache.shared.key(for: scope) { return key }
-        let key = signingKey(dateStamp: dateStamp)
-        SigningKeyCache.shared.store(key, for: scope)
-        return key
+        if let authenticator = SigningKeyCache.shared.authenticator(for: scope) { return authenticator }
+        let authenticator = HMAC<SHA256>(key: signingKey(dateStamp: dateStamp))
+        SigningKeyCache.shared.store(authenticator, for: scope)
+        return authenticator
     }
 
     func signature(stringToSign: StringToSign, date: AmzDate) -> String {
-        let key = cachedSigningKey(dateStamp: date.dateStamp)
-        let text = stringToSign.text
-        let code = text.utf8.withContiguousStorageIfAvailable { HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key) }
-            ?? HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key)
-        return code.lowercaseHex
+        var authenticator = cachedAuthenticator(dateStamp: date.dateStamp)
+        var text = stringToSign.text
+        text.withUTF8 { authenticator.update(data: UnsafeRawBufferPointer($0)) }
+        return authenticator.finalize().lowercaseHex
     }
 
     static func payloadHash(for request: SigningRequest, payload: Payload) -> String {
@@ -149,9 +150,10 @@ public struct SigV4Signer: Sendable {
 }
 
 /// Derived SigV4 signing keys of this process, the few most recent, each with the scope it was
-/// derived for. Process-wide because the service clients build a signer for every request; a
-/// key is used only when date stamp, region, service and secret all match (it changes once a
-/// day), and at most `capacity` are kept, so replaced credentials' keys soon drop out.
+/// derived for, kept as keyed HMAC authenticators. Process-wide because the service clients
+/// build a signer for every request; an entry is used only when date stamp, region, service and
+/// secret all match (it changes once a day), and at most `capacity` are kept, so replaced
+/// credentials' keys soon drop out.
 final class SigningKeyCache: Sendable {
     struct Scope: Hashable, Sendable {
         var dateStamp: String
@@ -163,17 +165,24 @@ final class SigningKeyCache: Sendable {
     static let shared = SigningKeyCache()
     static let capacity = 8
 
-    /// Most recently used last.
-    private let entries = Mutex<[(scope: Scope, key: SymmetricKey)]>([])
+    /// Most recently stored last.
+    private let entries = Mutex<[(scope: Scope, authenticator: HMAC<SHA256>)]>([])
 
-    func key(for scope: Scope) -> SymmetricKey? {
-        entries.withLock { entries in entries.last(where: { $0.scope == scope })?.key }
+    func authenticator(for scope: Scope) -> HMAC<SHA256>? {
+        entries.withLock { entries in
+            var index = entries.count
+            while index > 0 {
+                index -= 1
+                if entries[index].scope == scope { return entries[index].authenticator }
+            }
+            return nil
+        }
     }
 
-    func store(_ key: SymmetricKey, for scope: Scope) {
+    func store(_ authenticator: HMAC<SHA256>, for scope: Scope) {
         entries.withLock { entries in
             entries.removeAll { $0.scope == scope }
-            entries.append((scope, key))
+            entries.append((scope, authenticator))
             if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
         }
     }

@@ -29,9 +29,30 @@ public struct AmzDate: Sendable, Hashable {
         let hour = secondOfDay / 3600
         let minute = (secondOfDay % 3600) / 60
         let second = secondOfDay % 60
-        let date = Self.pad(year, 4) + Self.pad(month, 2) + Self.pad(day, 2)
-        self.dateStamp = date
-        self.timestamp = date + "T" + Self.pad(hour, 2) + Self.pad(minute, 2) + Self.pad(second, 2) + "Z"
+        // Written digit by digit into one 16-byte buffer: no number-to-string conversions.
+        let (timestamp, dateStamp) = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer -> (String, String) in
+            func put(_ value: Int64, width: Int, at start: Int) {
+                var value = value
+                var index = start + width
+                while index > start {
+                    index -= 1
+                    buffer[index] = 0x30 + UInt8(truncatingIfNeeded: value % 10)
+                    value /= 10
+                }
+            }
+            // The year is 0...9999 (the seconds are clamped to that range above).
+            put(year, width: 4, at: 0)
+            put(month, width: 2, at: 4)
+            put(day, width: 2, at: 6)
+            buffer[8] = UInt8(ascii: "T")
+            put(hour, width: 2, at: 9)
+            put(minute, width: 2, at: 11)
+            put(second, width: 2, at: 13)
+            buffer[15] = UInt8(ascii: "Z")
+            return (String(decoding: buffer, as: UTF8.self), String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<8]), as: UTF8.self))
+        }
+        self.timestamp = timestamp
+        self.dateStamp = dateStamp
     }
 
     /// Parses `YYYYMMDD'T'HHMMSS'Z'`. Returns `nil` for anything else.
@@ -51,11 +72,6 @@ public struct AmzDate: Sendable, Hashable {
         let days = Self.daysSinceEpoch(year: number(0..<4), month: number(4..<6), day: number(6..<8))
         let seconds = days * 86_400 + number(9..<11) * 3600 + number(11..<13) * 60 + number(13..<15)
         return Date(timeIntervalSince1970: TimeInterval(seconds))
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     // Howard Hinnant's civil-from-days and days-from-civil algorithms.
