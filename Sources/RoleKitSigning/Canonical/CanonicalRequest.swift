@@ -31,8 +31,10 @@ public struct CanonicalRequest: Sendable, Hashable {
     public let text: String
     /// The signed-header list, for example `host;x-amz-date`.
     public let signedHeaders: String
+    /// SHA-256 of ``text`` (computed from the bytes as they are written).
+    public let digest: SHA256.Digest
     /// Lowercase hex SHA-256 of ``text``.
-    public var hash: String { Self.sha256(text).lowercaseHex }
+    public var hash: String { digest.lowercaseHex }
 
     /// SHA-256 of a string's UTF-8 bytes, read in place when the string is contiguous.
     static func sha256(_ text: String) -> SHA256.Digest {
@@ -79,7 +81,7 @@ public struct CanonicalRequest: Sendable, Hashable {
         let signed = withUnsafeTemporaryAllocation(of: (name: String, index: Int).self, capacity: max(1, request.headers.count)) { buffer -> String in
             var count = 0
             for (index, header) in request.headers.enumerated() {
-                let name = Self.isLowercase(header.name) ? header.name : header.name.lowercased()
+                let name = Self.lowercasedName(header.name)
                 if includeHeader(name) {
                     buffer.initializeElement(at: count, to: (name, index))
                     count += 1
@@ -116,6 +118,7 @@ public struct CanonicalRequest: Sendable, Hashable {
         out.append(0x0A)
         out += payloadHash.utf8
         self.signedHeaders = signed
+        self.digest = out.withUnsafeBytes { Self.sha256($0) }
         self.text = String(decoding: out, as: UTF8.self)
     }
 
@@ -127,8 +130,24 @@ public struct CanonicalRequest: Sendable, Hashable {
         return size + size / 4 + 64
     }
 
-    private static func isLowercase(_ name: String) -> Bool {
-        name.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }
+    /// `name` lowercased: as it is when it already is, by ASCII mapping into one new string
+    /// when it is ASCII, through `lowercased()` otherwise.
+    private static func lowercasedName(_ name: String) -> String {
+        var hasUppercase = false
+        for byte in name.utf8 {
+            if byte >= 0x80 { return name.lowercased() }
+            if byte >= 0x41 && byte <= 0x5A { hasUppercase = true }
+        }
+        guard hasUppercase else { return name }
+        let count = name.utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var index = 0
+            for byte in name.utf8 where index < buffer.count {
+                buffer[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                index += 1
+            }
+            return index
+        }
     }
 
     /// Byte-wise comparison of two strings: negative, zero or positive.
@@ -304,13 +323,19 @@ public struct CredentialScope: Sendable, Hashable, CustomStringConvertible {
 
     /// Appends `YYYYMMDD/REGION/SERVICE/aws4_request` to `text`.
     func append(to text: inout String) {
-        text.reserveCapacity(text.utf8.count + dateStamp.utf8.count + region.utf8.count + service.utf8.count + 15)
-        text += dateStamp
-        text += "/"
-        text += region
-        text += "/"
-        text += service
-        text += "/aws4_request"
+        text += TextBuilder.build(capacity: utf8Count) { append(to: &$0) }
+    }
+
+    /// The UTF-8 length of the scope.
+    var utf8Count: Int { dateStamp.utf8.count + region.utf8.count + service.utf8.count + 15 }
+
+    func append(to text: inout TextBuilder) {
+        text.append(dateStamp)
+        text.append(UInt8(ascii: "/"))
+        text.append(region)
+        text.append(UInt8(ascii: "/"))
+        text.append(service)
+        text.append("/aws4_request" as StaticString)
     }
 }
 
@@ -319,16 +344,16 @@ public struct StringToSign: Sendable, Hashable {
     public let text: String
 
     public init(algorithm: String, date: AmzDate, scope: CredentialScope, canonicalRequest: CanonicalRequest) {
-        var text = ""
-        text.reserveCapacity(algorithm.utf8.count + date.timestamp.utf8.count + scope.dateStamp.utf8.count + scope.region.utf8.count + scope.service.utf8.count + 15 + 64 + 3)
-        text += algorithm
-        text += "\n"
-        text += date.timestamp
-        text += "\n"
-        scope.append(to: &text)
-        text += "\n"
-        text += canonicalRequest.hash
-        self.text = text
+        let capacity = algorithm.utf8.count + date.timestamp.utf8.count + scope.utf8Count + 64 + 3
+        self.text = TextBuilder.build(capacity: capacity) { text in
+            text.append(algorithm)
+            text.append(0x0A)
+            text.append(date.timestamp)
+            text.append(0x0A)
+            scope.append(to: &text)
+            text.append(0x0A)
+            canonicalRequest.digest.withUnsafeBytes { text.appendHex($0) }
+        }
     }
 }
 
@@ -336,18 +361,18 @@ public struct StringToSign: Sendable, Hashable {
 /// `ALGORITHM Credential=ID/SCOPE, SignedHeaders=…, Signature=…`.
 enum AuthorizationHeader {
     static func value(algorithm: String, credential: String, scope: CredentialScope, signedHeaders: String, signature: String) -> String {
-        var text = ""
-        text.reserveCapacity(algorithm.utf8.count + credential.utf8.count + signedHeaders.utf8.count + signature.utf8.count + 90)
-        text += algorithm
-        text += " Credential="
-        text += credential
-        text += "/"
-        scope.append(to: &text)
-        text += ", SignedHeaders="
-        text += signedHeaders
-        text += ", Signature="
-        text += signature
-        return text
+        let capacity = algorithm.utf8.count + credential.utf8.count + scope.utf8Count + signedHeaders.utf8.count + signature.utf8.count + 45
+        return TextBuilder.build(capacity: capacity) { text in
+            text.append(algorithm)
+            text.append(" Credential=" as StaticString)
+            text.append(credential)
+            text.append(UInt8(ascii: "/"))
+            scope.append(to: &text)
+            text.append(", SignedHeaders=" as StaticString)
+            text.append(signedHeaders)
+            text.append(", Signature=" as StaticString)
+            text.append(signature)
+        }
     }
 }
 

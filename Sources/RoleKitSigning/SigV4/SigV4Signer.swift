@@ -76,23 +76,28 @@ public struct SigV4Signer: Sendable {
     public func signWithDetails(_ request: SigningRequest, at date: Date) -> SigningResult {
         let amzDate = AmzDate(date)
         var request = request
-        // One copy of the header list, with room for what is added below.
-        request.headers.reserveCapacity(request.headers.count + 4)
-        request.removeHeaders(named: "authorization")
-        request.setHeader("X-Amz-Date", amzDate.timestamp)
-        request.removeHeaders(named: "x-amz-security-token")
-        if let token = credentials.sessionToken, options.sessionToken == .signed {
-            request.setHeader("X-Amz-Security-Token", token)
-        }
         let payloadHash = Self.payloadHash(for: request, payload: options.payload)
-        if options.addContentSHA256Header {
-            request.setHeader("X-Amz-Content-SHA256", payloadHash)
+        // One pass over the caller's headers into one new list with room for what is added:
+        // the headers this signer sets are dropped (whatever their case) and appended anew.
+        let addContentSHA256 = options.addContentSHA256Header
+        var headers: [SigningRequest.Header] = []
+        headers.reserveCapacity(request.headers.count + 4)
+        for header in request.headers where !Self.isSetBySigner(header.name, contentSHA256: addContentSHA256) {
+            headers.append(header)
         }
+        headers.append(SigningRequest.Header("X-Amz-Date", amzDate.timestamp))
+        if let token = credentials.sessionToken, options.sessionToken == .signed {
+            headers.append(SigningRequest.Header("X-Amz-Security-Token", token))
+        }
+        if addContentSHA256 {
+            headers.append(SigningRequest.Header("X-Amz-Content-SHA256", payloadHash))
+        }
+        request.headers = headers
         let canonical = CanonicalRequest(
             request: request,
             payloadHash: payloadHash,
             pathOptions: options.path,
-            includeHeader: { !Self.unsignedHeaders.contains($0) }
+            includeHeader: { !Self.isUnsignedHeader($0) }
         )
         let scope = CredentialScope(date: amzDate, region: region, service: service)
         let stringToSign = StringToSign(algorithm: Self.algorithm, date: amzDate, scope: scope, canonicalRequest: canonical)
@@ -100,9 +105,9 @@ public struct SigV4Signer: Sendable {
         let authorization = AuthorizationHeader.value(
             algorithm: Self.algorithm, credential: credentials.accessKeyId, scope: scope, signedHeaders: canonical.signedHeaders, signature: signature
         )
-        request.setHeader("Authorization", authorization)
+        request.headers.append(SigningRequest.Header("Authorization", authorization))
         if let token = credentials.sessionToken, options.sessionToken == .appendedAfterSigning {
-            request.setHeader("X-Amz-Security-Token", token)
+            request.headers.append(SigningRequest.Header("X-Amz-Security-Token", token))
         }
         return SigningResult(
             request: request,
@@ -111,6 +116,35 @@ public struct SigV4Signer: Sendable {
             signature: signature,
             authorization: authorization
         )
+    }
+
+    /// Whether the lowercase `name` is in ``unsignedHeaders`` (by length first: no hashing).
+    package static func isUnsignedHeader(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 6: return name == "expect"
+        case 10: return name == "user-agent"
+        case 13: return name == "authorization"
+        case 15: return name == "x-amzn-trace-id"
+        case 17: return name == "transfer-encoding"
+        default: return false
+        }
+    }
+
+    /// Whether `name` is one of the headers ``signWithDetails(_:at:)`` replaces: `Authorization`,
+    /// `X-Amz-Date`, `X-Amz-Security-Token` and, when it adds one, `X-Amz-Content-SHA256`.
+    package static func isSetBySigner(_ name: String, contentSHA256: Bool) -> Bool {
+        // The first letter rules out nearly every other header; a non-ASCII first byte goes
+        // through the full (Unicode-aware) comparisons.
+        let first = (name.utf8.first ?? 0) | 0x20
+        let ascii = (name.utf8.first ?? 0) < 0x80
+        if !ascii || first == UInt8(ascii: "a") {
+            if SigningRequest.sameName(name, "authorization") { return true }
+        }
+        if !ascii || first == UInt8(ascii: "x") {
+            if SigningRequest.sameName(name, "x-amz-date") || SigningRequest.sameName(name, "x-amz-security-token") { return true }
+            if contentSHA256 && SigningRequest.sameName(name, "x-amz-content-sha256") { return true }
+        }
+        return false
     }
 
     /// The derived signing key `kSigning` for a date stamp (`YYYYMMDD`).

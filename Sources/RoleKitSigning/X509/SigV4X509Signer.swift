@@ -63,15 +63,19 @@ public struct SigV4X509Signer: Sendable {
     public func signWithDetails(_ request: SigningRequest, at date: Date) throws(SigningError) -> SigningResult {
         let amzDate = AmzDate(date)
         var request = request
-        request.headers.reserveCapacity(request.headers.count + 4)
-        request.removeHeaders(named: "authorization")
-        request.setHeader("X-Amz-Date", amzDate.timestamp)
-        request.setHeader("X-Amz-X509", certificateHeader)
-        if let chainHeader {
-            request.setHeader("X-Amz-X509-Chain", chainHeader)
-        } else {
-            request.removeHeaders(named: "x-amz-x509-chain")
+        // One pass over the caller's headers into one new list: the headers this signer sets
+        // are dropped (whatever their case) and appended anew.
+        var headers: [SigningRequest.Header] = []
+        headers.reserveCapacity(request.headers.count + 4)
+        for header in request.headers where !Self.isSetBySigner(header.name) {
+            headers.append(header)
         }
+        headers.append(SigningRequest.Header("X-Amz-Date", amzDate.timestamp))
+        headers.append(SigningRequest.Header("X-Amz-X509", certificateHeader))
+        if let chainHeader {
+            headers.append(SigningRequest.Header("X-Amz-X509-Chain", chainHeader))
+        }
+        request.headers = headers
         let canonical = CanonicalRequest(
             request: request,
             payloadHash: CanonicalRequest.payloadHash(request.body),
@@ -84,7 +88,7 @@ public struct SigV4X509Signer: Sendable {
         let authorization = AuthorizationHeader.value(
             algorithm: algorithm, credential: serialNumber, scope: scope, signedHeaders: canonical.signedHeaders, signature: signature
         )
-        request.setHeader("Authorization", authorization)
+        request.headers.append(SigningRequest.Header("Authorization", authorization))
         return SigningResult(
             request: request,
             canonicalRequest: canonical.text,
@@ -92,6 +96,19 @@ public struct SigV4X509Signer: Sendable {
             signature: signature,
             authorization: authorization
         )
+    }
+
+    /// Whether `name` is `Authorization`, `X-Amz-Date`, `X-Amz-X509` or `X-Amz-X509-Chain`.
+    static func isSetBySigner(_ name: String) -> Bool {
+        let first = (name.utf8.first ?? 0) | 0x20
+        let ascii = (name.utf8.first ?? 0) < 0x80
+        if !ascii || first == UInt8(ascii: "a") {
+            if SigningRequest.sameName(name, "authorization") { return true }
+        }
+        if !ascii || first == UInt8(ascii: "x") {
+            return SigningRequest.sameName(name, "x-amz-date") || SigningRequest.sameName(name, "x-amz-x509") || SigningRequest.sameName(name, "x-amz-x509-chain")
+        }
+        return false
     }
 
     static func der(_ certificate: Certificate) throws(SigningError) -> [UInt8] {
