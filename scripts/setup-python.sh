@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv (git-ignored) with the Python tools the tests use as independent references and
 # real peers: botocore (SigV4 oracle), boto3 (a real credential_process consumer) and moto[server]
-# (a local STS/IAM endpoint that scripts/test starts). Re-running is cheap: nothing is installed twice.
+# (a local STS/IAM endpoint that scripts/test starts) and python-dotenv (reads `env --format dotenv`). Re-running is cheap: nothing is installed twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,10 @@ fi
 # The AWS CLI (v1, on PyPI) is a real consumer of `serve` and `update`.
 if ! .venv/bin/python -c 'import awscli' 2>/dev/null; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check awscli
+fi
+# python-dotenv reads back `rolekit env --format dotenv`.
+if ! .venv/bin/python -c 'import dotenv' 2>/dev/null; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check python-dotenv
 fi
 # moto's server mode needs its "server" extra (flask, flask_cors, ...); importing moto.server proves
 # the core of it, and the metadata check proves every requirement of the extra is installed.
@@ -33,4 +37,4 @@ if [ ! -x .venv/bin/moto_server ]; then
     printf '#!/bin/sh\nexec "%s/.venv/bin/python" -m moto.server "$@"\n' "$PWD" > .venv/bin/moto_server
     chmod +x .venv/bin/moto_server
 fi
-.venv/bin/python -c 'import boto3, botocore, moto, awscli; print("python reference tools: botocore", botocore.__version__, "boto3", boto3.__version__, "moto", moto.__version__, "awscli", awscli.__version__)'
+.venv/bin/python -c 'import boto3, botocore, moto, awscli, dotenv; print("python reference tools: botocore", botocore.__version__, "boto3", boto3.__version__, "moto", moto.__version__, "awscli", awscli.__version__)'

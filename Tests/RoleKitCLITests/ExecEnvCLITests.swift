@@ -53,6 +53,22 @@ struct ExecEnvCLITests {
         #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("got-term"))
     }
 
+    /// As aws-vault: the child is marked (ROLEKIT_EXEC), and an exec inside it is refused
+    /// (its credentials would replace the outer ones) unless --allow-nested.
+    @Test func execRefusesToNestUnlessAllowed() async throws {
+        let binary = TestEnvironment.rolekitBinary
+        let marked = try await Subprocess.rolekitAsync(["exec", "--", "sh", "-c", "echo \"${ROLEKIT_EXEC:-unset}\""], environment: Self.keys)
+        #expect(marked.status == 0)
+        #expect(marked.stdoutText != "unset\n" && !marked.stdoutText.isEmpty)
+        let nested = try await Subprocess.rolekitAsync(["exec", "--", binary, "exec", "--", "sh", "-c", "echo inner-ran"], environment: Self.keys)
+        #expect(nested.status == 1)
+        #expect(!nested.stdoutText.contains("inner-ran"))
+        #expect(nested.stderr.split(separator: "\n").count == 1 && nested.stderr.contains("--allow-nested"))
+        let allowed = try await Subprocess.rolekitAsync(["exec", "--", binary, "exec", "--allow-nested", "--", "sh", "-c", "echo inner-ran $AWS_ACCESS_KEY_ID"], environment: Self.keys)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stdoutText == "inner-ran AKIAEXECTEST0000001\n")
+    }
+
     @Test func execWithoutACommandOrCredentialsFailsInOneLine() async throws {
         let none = try await Subprocess.rolekitAsync(["exec"], environment: Self.keys)
         #expect(none.status != 0 && none.stderr.split(separator: "\n").count == 1)
@@ -77,6 +93,53 @@ struct ExecEnvCLITests {
         #expect(fish.stdoutText.contains("set -gx AWS_SECRET_ACCESS_KEY 'it\\'s';"))
         let powershell = try await Subprocess.rolekitAsync(["env", "--format", "powershell", "--aws-access-key-id", "AKIAFROMFLAG0000001", "--aws-secret-access-key", "it's"], environment: Self.keys)
         #expect(powershell.stdoutText.contains("$Env:AWS_SECRET_ACCESS_KEY = 'it''s'"))
+    }
+
+    /// dotenv read back by python-dotenv (the reader docker-compose-style tools share), against
+    /// the JSON format of the same credentials; values dotenv readers disagree on are refused.
+    @Test func dotenvIsReadBackByPythonDotenv() async throws {
+        let values: [(String, String)] = [
+            ("AKIAFROMFLAG0000001", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+            ("AKIAFROMFLAG0000002", "spaces and $HOME & <more>"),
+        ]
+        for (key, secret) in values {
+            let arguments = ["--aws-access-key-id", key, "--aws-secret-access-key", secret, "--aws-session-token", "IQoJb3JpZ2luX2VjEXAMPLE+/token=="]
+            let dotenv = try await Subprocess.rolekitAsync(["env", "--format", "dotenv"] + arguments, environment: Self.keys)
+            #expect(dotenv.status == 0, "\(dotenv.stderr)")
+            let json = try await Subprocess.rolekitAsync(["env", "--format", "json"] + arguments, environment: Self.keys)
+            let expected = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout)) as? [String: String])
+            let script = "import dotenv, io, json, sys; print(json.dumps(dotenv.dotenv_values(stream=io.StringIO(sys.stdin.read()), interpolate=False)))"
+            let read = try await Subprocess.runAsync([TestEnvironment.python, "-c", script], environment: ["PATH": "/usr/bin:/bin"], stdin: dotenv.stdout)
+            #expect(read.status == 0, "\(read.stderr)")
+            let parsed = try JSONSerialization.jsonObject(with: Data(read.stdout)) as? [String: String]
+            #expect(parsed == expected)
+            #expect(expected["AWS_SECRET_ACCESS_KEY"] == secret)
+        }
+        for secret in ["it's", "back\\slash", "line\nbreak"] {
+            let refused = try await Subprocess.rolekitAsync(["env", "--format", "dotenv", "--aws-access-key-id", "AKIAFROMFLAG0000001", "--aws-secret-access-key", secret], environment: Self.keys)
+            #expect(refused.status != 0)
+            #expect(refused.stdout.isEmpty)
+            #expect(refused.stderr.split(separator: "\n").count == 1)
+            #expect(refused.stderr.contains("AWS_SECRET_ACCESS_KEY") && refused.stderr.contains("--format json"))
+            #expect(!refused.stderr.contains(secret))
+        }
+    }
+
+    /// cmd.exe `set "NAME=value"` lines; % and quotes (which cmd would expand or end on) are refused.
+    @Test func cmdFormat() async throws {
+        let ok = try await Subprocess.rolekitAsync(["env", "--format", "cmd", "--aws-access-key-id", "AKIAFROMFLAG0000001", "--aws-secret-access-key", "a&b|c<d>e^f", "--aws-session-token", "tok/en+=="], environment: Self.keys)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let lines = ok.stdoutText.split(separator: "\n").map(String.init)
+        #expect(lines.contains("set \"AWS_ACCESS_KEY_ID=AKIAFROMFLAG0000001\""))
+        #expect(lines.contains("set \"AWS_SECRET_ACCESS_KEY=a&b|c<d>e^f\""))
+        #expect(lines.contains("set \"AWS_SESSION_TOKEN=tok/en+==\""))
+        #expect(lines.allSatisfy { $0.hasPrefix("set \"") && $0.hasSuffix("\"") })
+        for secret in ["100%", "say \"hi\"", "bang!"] {
+            let refused = try await Subprocess.rolekitAsync(["env", "--format", "cmd", "--aws-access-key-id", "AKIAFROMFLAG0000001", "--aws-secret-access-key", secret], environment: Self.keys)
+            #expect(refused.status != 0 && refused.stdout.isEmpty)
+            #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("--format json"))
+            #expect(!refused.stderr.contains(secret))
+        }
     }
 
     @Test(arguments: [

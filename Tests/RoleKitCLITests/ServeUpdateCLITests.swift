@@ -149,6 +149,40 @@ struct ServeUpdateCLITests {
         #expect(await serve.stopAndWait() == 0)
     }
 
+    /// `--address ::1`: IPv6 loopback needs no --allow-non-loopback; botocore (which accepts
+    /// any loopback address for the full URI) and the AWS CLI get credentials over [::1], and
+    /// IMDS over [::1] works with boto3 too. Skipped, saying so, when this host has no ::1.
+    @Test func serveOnIPv6Loopback() async throws {
+        let probe = try await Subprocess.runAsync([TestEnvironment.python, "-c", "import socket; s=socket.socket(socket.AF_INET6); s.bind(('::1', 0)); print('ok')"])
+        guard probe.stdoutText == "ok\n" else {
+            print("skipped serveOnIPv6Loopback: this host cannot bind ::1")
+            return
+        }
+        let (emulator, endpoint, anchor, profile) = try await Self.emulator()
+        defer { emulator.stop() }
+        let tokenFile = NSTemporaryDirectory() + "rolekit-serve-token6-\(UUID().uuidString)"
+        try "container-token-\(UUID().uuidString)".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: tokenFile) }
+        let serve = try await Background(
+            ["serve", "--container", "--address", "::1", "--token-file", tokenFile, "--port", "0"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint),
+            until: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+        )
+        let fullURI = try #require(serve.word(containing: "/credentials"))
+        #expect(fullURI.hasPrefix("http://[::1]:"), "\(serve.banner)")
+        let environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": fullURI, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile]
+        let (method, arn) = try await Self.boto3(environment, endpoint: endpoint)
+        #expect(method == "container-role")
+        #expect(arn.hasPrefix("arn:aws:sts::123456789012:assumed-role/served/"))
+        #expect(try await Self.awsCLI(environment, endpoint: endpoint).hasPrefix("arn:aws:sts::123456789012:assumed-role/served/"))
+        #expect(await serve.stopAndWait() == 0)
+
+        let imds = try await Background(["serve", "--host", "[::1]", "--port", "0"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint), until: "AWS_EC2_METADATA_SERVICE_ENDPOINT")
+        let url = try #require(imds.word(containing: "http://[::1]:").map { $0.hasSuffix("/") ? $0 : $0 + "/" })
+        let viaIMDS = try await Self.boto3(["AWS_EC2_METADATA_SERVICE_ENDPOINT": url], endpoint: endpoint)
+        #expect(viaIMDS.method == "iam-role")
+        #expect(await imds.stopAndWait() == 0)
+    }
+
     @Test func serveRefusesToStartWithoutCredentialsOrOffLoopback() async throws {
         let (emulator, endpoint, anchor, profile) = try await Self.emulator()
         defer { emulator.stop() }
@@ -160,6 +194,8 @@ struct ServeUpdateCLITests {
         #expect(notInProfile.stderr.hasPrefix("rolekit: cannot get the first credentials") && notInProfile.stderr.split(separator: "\n").count == 1, "\(notInProfile.stderr)")
         let remote = try await Subprocess.rolekitAsync(["serve", "--host", "0.0.0.0"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint))
         #expect(remote.status == 64 && remote.stderr.contains("--allow-non-loopback"))
+        let otherV6 = try await Subprocess.rolekitAsync(["serve", "--address", "::"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint))
+        #expect(otherV6.status == 64 && otherV6.stderr.contains("--allow-non-loopback"))
         let badTTL = try await Subprocess.rolekitAsync(["serve", "--hop-limit", "0"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint))
         #expect(badTTL.status == 64)
     }

@@ -39,9 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Other credentials") var auth: AWSAuthOptions
 
     @Option(help: "Port to listen on (0 picks a free one).") var port = 9911
-    @Option(help: ArgumentHelp("Address to listen on; anything but 127.0.0.1 needs --allow-non-loopback (IPv6 ::1 included).", valueName: "address"))
+    @Option(name: [.customLong("host"), .customLong("address")], help: ArgumentHelp("Address to listen on: 127.0.0.1 (the default) or ::1; any other needs --allow-non-loopback.", valueName: "address"))
     var host = "127.0.0.1"
-    @Flag(name: .customLong("allow-non-loopback"), help: "Allow --host to be another address (then anyone who can reach it gets credentials).")
+    @Flag(name: .customLong("allow-non-loopback"), help: "Allow --host to be a non-loopback address (then anyone who can reach it gets credentials).")
     var allowNonLoopback = false
     @Option(name: .customLong("hop-limit"), help: "IP TTL / hop limit of responses (1 keeps them on this host, as EC2's IMDSv2).")
     var hopLimit = 64
@@ -53,11 +53,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("role-name"), help: "Role name IMDS announces (default: the role ARN's name).")
     var roleName: String?
 
+    /// The addresses served without --allow-non-loopback.
+    static let loopbackAddresses: Set<String> = ["127.0.0.1", "::1"]
+
+    /// `--host` without the brackets an IPv6 address may be given in (`[::1]`).
+    var listenAddress: String {
+        host.hasPrefix("[") && host.hasSuffix("]") && host.count > 2 ? String(host.dropFirst().dropLast()) : host
+    }
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (1...255).contains(hopLimit) else { throw ValidationError("--hop-limit must be 1–255") }
-        if host != "127.0.0.1" && !allowNonLoopback {
-            throw ValidationError("--host \(host) is not 127.0.0.1; add --allow-non-loopback to serve credentials there")
+        if !Self.loopbackAddresses.contains(listenAddress) && !allowNonLoopback {
+            throw ValidationError("--host \(SafeText.excerpt(host, limit: 80)) is not 127.0.0.1 or ::1; add --allow-non-loopback to serve credentials there")
         }
         if container {
             guard (tokenFile == nil) != (token == nil) else { throw ValidationError("--container needs exactly one of --token-file and --token") }
@@ -117,14 +125,14 @@ struct ServeCommand: AsyncParsableCommand {
             let name = roleName ?? roleArn.flatMap { $0.split(separator: "/").last.map(String.init) } ?? "rolekit"
             mode = .instanceMetadata(roleName: name)
         }
-        let server = CredentialEndpointServer(configuration: .init(host: host, port: port, hopLimit: hopLimit, mode: mode), credentials: served, logger: logger)
+        let server = CredentialEndpointServer(configuration: .init(host: listenAddress, port: port, hopLimit: hopLimit, mode: mode), credentials: served, logger: logger)
         let bound: Int
         do {
             bound = try await server.start()
         } catch {
-            throw CredentialsError(.io, "cannot listen on \(host):\(port): \(error)")
+            throw CredentialsError(.io, "cannot listen on \(SafeText.excerpt(host, limit: 80)) port \(port): \(error)")
         }
-        let address = host.contains(":") ? "[\(host)]" : host
+        let address = listenAddress.contains(":") ? "[\(listenAddress)]" : listenAddress
         if container {
             print("rolekit serve (container) listening on http://\(address):\(bound)")
             print("export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://\(address):\(bound)/credentials")
