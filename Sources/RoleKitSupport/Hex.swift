@@ -26,7 +26,7 @@ package enum Hex {
 
     /// The lowercase hexadecimal digit of a value below 16.
     @inline(__always)
-    private static func digit(_ value: UInt8) -> UInt8 {
+    package static func digit(_ value: UInt8) -> UInt8 {
         value < 10 ? 0x30 &+ value : 0x57 &+ value
     }
 

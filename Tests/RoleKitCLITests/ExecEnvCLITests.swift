@@ -115,7 +115,11 @@ struct ExecEnvCLITests {
             #expect(parsed == expected)
             #expect(expected["AWS_SECRET_ACCESS_KEY"] == secret)
         }
-        for secret in ["it's", "back\\slash", "line\nbreak"] {
+        // A line break never gets this far: credential validation refuses it (not printable).
+        let broken = try await Subprocess.rolekitAsync(["env", "--format", "dotenv", "--aws-access-key-id", "AKIAFROMFLAG0000001", "--aws-secret-access-key", "line\nbreak"], environment: Self.keys)
+        #expect(broken.status != 0 && broken.stdout.isEmpty && broken.stderr.split(separator: "\n").count == 1)
+        #expect(broken.stderr.contains("not printable") && !broken.stderr.contains("break"))
+        for secret in ["it's", "back\\slash"] {
             let refused = try await Subprocess.rolekitAsync(["env", "--format", "dotenv", "--aws-access-key-id", "AKIAFROMFLAG0000001", "--aws-secret-access-key", secret], environment: Self.keys)
             #expect(refused.status != 0)
             #expect(refused.stdout.isEmpty)

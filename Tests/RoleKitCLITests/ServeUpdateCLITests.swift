@@ -84,6 +84,13 @@ struct ServeUpdateCLITests {
         return (try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: String])?["Arn"] ?? ""
     }
 
+    /// A new file holding a random container Authorization token (the caller removes it).
+    static func containerTokenFile() throws -> String {
+        let tokenFile = NSTemporaryDirectory() + "rolekit-serve-token-\(UUID().uuidString)"
+        try "container-token-\(UUID().uuidString)".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        return tokenFile
+    }
+
     @Test func serveIMDSForBoto3AndTheAWSCLI() async throws {
         let (emulator, endpoint, anchor, profile) = try await Self.emulator()
         defer { emulator.stop() }
@@ -127,8 +134,7 @@ struct ServeUpdateCLITests {
     @Test func serveContainerForBoto3AndTheAWSCLI() async throws {
         let (emulator, endpoint, anchor, profile) = try await Self.emulator()
         defer { emulator.stop() }
-        let tokenFile = NSTemporaryDirectory() + "rolekit-serve-token-\(UUID().uuidString)"
-        try "container-token-\(UUID().uuidString)".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let tokenFile = try Self.containerTokenFile()
         defer { try? FileManager.default.removeItem(atPath: tokenFile) }
         let serve = try await Background(
             ["serve", "--container", "--token-file", tokenFile, "--port", "0"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint),
@@ -160,8 +166,7 @@ struct ServeUpdateCLITests {
         }
         let (emulator, endpoint, anchor, profile) = try await Self.emulator()
         defer { emulator.stop() }
-        let tokenFile = NSTemporaryDirectory() + "rolekit-serve-token6-\(UUID().uuidString)"
-        try "container-token-\(UUID().uuidString)".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let tokenFile = try Self.containerTokenFile()
         defer { try? FileManager.default.removeItem(atPath: tokenFile) }
         let serve = try await Background(
             ["serve", "--container", "--address", "::1", "--token-file", tokenFile, "--port", "0"] + Self.rolesAnywhereFlags(anchor: anchor, profile: profile, endpoint: endpoint),

@@ -316,19 +316,13 @@ public struct CredentialScope: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = ""
-        append(to: &text)
-        return text
-    }
-
-    /// Appends `YYYYMMDD/REGION/SERVICE/aws4_request` to `text`.
-    func append(to text: inout String) {
-        text += TextBuilder.build(capacity: utf8Count) { append(to: &$0) }
+        TextBuilder.build(capacity: utf8Count) { append(to: &$0) }
     }
 
     /// The UTF-8 length of the scope.
     var utf8Count: Int { dateStamp.utf8.count + region.utf8.count + service.utf8.count + 15 }
 
+    /// Writes `YYYYMMDD/REGION/SERVICE/aws4_request`.
     func append(to text: inout TextBuilder) {
         text.append(dateStamp)
         text.append(UInt8(ascii: "/"))

@@ -64,6 +64,24 @@ public struct SigningRequest: Sendable, Hashable {
         headers.removeAll { Self.sameName($0.name, name) }
     }
 
+    /// The headers not named (in any case) like one of the lowercase ASCII `names`, in order,
+    /// in a new list with room for `extra` more: what a signer keeps before adding its own.
+    /// The first letter rules out most headers without a full comparison; a name with a
+    /// non-ASCII first byte gets the full (Unicode-aware) one.
+    package func headers(without names: [String], reservingExtra extra: Int) -> [Header] {
+        var kept: [Header] = []
+        kept.reserveCapacity(headers.count + extra)
+        for header in headers {
+            let first = header.name.utf8.first ?? 0
+            let lower = first >= 0x41 && first <= 0x5A ? first | 0x20 : first
+            let dropped = names.contains { name in
+                (first >= 0x80 || name.utf8.first == lower) && Self.sameName(header.name, name)
+            }
+            if !dropped { kept.append(header) }
+        }
+        return kept
+    }
+
     /// Header names compared ignoring case, without making lowercase copies (ASCII names, as
     /// HTTP has; others are compared through `lowercased()`).
     package static func sameName(_ lhs: String, _ rhs: String) -> Bool {

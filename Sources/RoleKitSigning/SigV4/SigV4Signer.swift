@@ -80,11 +80,7 @@ public struct SigV4Signer: Sendable {
         // One pass over the caller's headers into one new list with room for what is added:
         // the headers this signer sets are dropped (whatever their case) and appended anew.
         let addContentSHA256 = options.addContentSHA256Header
-        var headers: [SigningRequest.Header] = []
-        headers.reserveCapacity(request.headers.count + 4)
-        for header in request.headers where !Self.isSetBySigner(header.name, contentSHA256: addContentSHA256) {
-            headers.append(header)
-        }
+        var headers = request.headers(without: addContentSHA256 ? Self.headersSet + ["x-amz-content-sha256"] : Self.headersSet, reservingExtra: 4)
         headers.append(SigningRequest.Header("X-Amz-Date", amzDate.timestamp))
         if let token = credentials.sessionToken, options.sessionToken == .signed {
             headers.append(SigningRequest.Header("X-Amz-Security-Token", token))
@@ -130,22 +126,9 @@ public struct SigV4Signer: Sendable {
         }
     }
 
-    /// Whether `name` is one of the headers ``signWithDetails(_:at:)`` replaces: `Authorization`,
-    /// `X-Amz-Date`, `X-Amz-Security-Token` and, when it adds one, `X-Amz-Content-SHA256`.
-    package static func isSetBySigner(_ name: String, contentSHA256: Bool) -> Bool {
-        // The first letter rules out nearly every other header; a non-ASCII first byte goes
-        // through the full (Unicode-aware) comparisons.
-        let first = (name.utf8.first ?? 0) | 0x20
-        let ascii = (name.utf8.first ?? 0) < 0x80
-        if !ascii || first == UInt8(ascii: "a") {
-            if SigningRequest.sameName(name, "authorization") { return true }
-        }
-        if !ascii || first == UInt8(ascii: "x") {
-            if SigningRequest.sameName(name, "x-amz-date") || SigningRequest.sameName(name, "x-amz-security-token") { return true }
-            if contentSHA256 && SigningRequest.sameName(name, "x-amz-content-sha256") { return true }
-        }
-        return false
-    }
+    /// The headers ``signWithDetails(_:at:)`` replaces (any earlier ones, in any case, are
+    /// dropped), besides `X-Amz-Content-SHA256` when it adds that.
+    static let headersSet: [String] = ["authorization", "x-amz-date", "x-amz-security-token"]
 
     /// The derived signing key `kSigning` for a date stamp (`YYYYMMDD`).
     public func signingKey(dateStamp: String) -> SymmetricKey {

@@ -1,3 +1,5 @@
+import RoleKitSupport
+
 /// Writes ASCII/UTF-8 pieces straight into a new string's storage: the string to sign and the
 /// `Authorization` value are built with one allocation and no per-piece appends.
 ///
@@ -51,13 +53,8 @@ struct TextBuilder: ~Copyable {
     /// `bytes` as lowercase hexadecimal.
     mutating func appendHex(_ bytes: UnsafeRawBufferPointer) {
         for byte in bytes {
-            append(Self.digit(byte >> 4))
-            append(Self.digit(byte & 0x0f))
+            append(Hex.digit(byte >> 4))
+            append(Hex.digit(byte & 0x0f))
         }
-    }
-
-    @inline(__always)
-    private static func digit(_ value: UInt8) -> UInt8 {
-        value < 10 ? 0x30 &+ value : 0x57 &+ value
     }
 }

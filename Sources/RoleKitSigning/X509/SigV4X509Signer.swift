@@ -65,11 +65,7 @@ public struct SigV4X509Signer: Sendable {
         var request = request
         // One pass over the caller's headers into one new list: the headers this signer sets
         // are dropped (whatever their case) and appended anew.
-        var headers: [SigningRequest.Header] = []
-        headers.reserveCapacity(request.headers.count + 4)
-        for header in request.headers where !Self.isSetBySigner(header.name) {
-            headers.append(header)
-        }
+        var headers = request.headers(without: Self.headersSet, reservingExtra: 4)
         headers.append(SigningRequest.Header("X-Amz-Date", amzDate.timestamp))
         headers.append(SigningRequest.Header("X-Amz-X509", certificateHeader))
         if let chainHeader {
@@ -98,18 +94,8 @@ public struct SigV4X509Signer: Sendable {
         )
     }
 
-    /// Whether `name` is `Authorization`, `X-Amz-Date`, `X-Amz-X509` or `X-Amz-X509-Chain`.
-    static func isSetBySigner(_ name: String) -> Bool {
-        let first = (name.utf8.first ?? 0) | 0x20
-        let ascii = (name.utf8.first ?? 0) < 0x80
-        if !ascii || first == UInt8(ascii: "a") {
-            if SigningRequest.sameName(name, "authorization") { return true }
-        }
-        if !ascii || first == UInt8(ascii: "x") {
-            return SigningRequest.sameName(name, "x-amz-date") || SigningRequest.sameName(name, "x-amz-x509") || SigningRequest.sameName(name, "x-amz-x509-chain")
-        }
-        return false
-    }
+    /// The headers this signer sets (any earlier ones, in any case, are dropped).
+    static let headersSet: [String] = ["authorization", "x-amz-date", "x-amz-x509", "x-amz-x509-chain"]
 
     static func der(_ certificate: Certificate) throws(SigningError) -> [UInt8] {
         do {
