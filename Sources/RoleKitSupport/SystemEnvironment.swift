@@ -15,6 +15,11 @@ package enum SystemEnvironment {
         return String(cString: pointer)
     }
 
+    /// Removes variable `name` from this process's environment (and so from its children's).
+    package static func remove(_ name: String) {
+        _ = unsetenv(name)
+    }
+
     /// `HOME`, else the password database's home of this user, else `/`.
     package static func homeDirectory(_ variables: (String) -> String?) -> String {
         if let home = variables("HOME"), !home.isEmpty { return home }

@@ -18,6 +18,8 @@ struct UpdateCommand: AsyncParsableCommand {
             are kept; the file is replaced atomically (mode 0600) under a lock, so several
             writers are safe. Without --once it rewrites the profile about 5 minutes before each
             expiry (with jitter) and retries failures with backoff; SIGTERM/SIGINT stop it.
+            Under systemd (Type=notify) it reports readiness after the first write, a status
+            line after each, and watchdog keep-alives (contrib/systemd/).
             """
     )
 
@@ -49,6 +51,7 @@ struct UpdateCommand: AsyncParsableCommand {
     }
 
     private func update(transport: HTTPTransport) async throws {
+        let manager = ServiceManager.fromEnvironment()
         let provider: any CredentialProvider
         if source.isGiven {
             provider = try source.provider(region: region, roleSessionName: roleSessionName, transport: transport)
@@ -61,18 +64,26 @@ struct UpdateCommand: AsyncParsableCommand {
         let path = updater.path
         let profile = self.profile
         let report: @Sendable (Credentials) -> Void = { credentials in
-            StandardError.line("rolekit: wrote [\(profile)] to \(path)\(credentials.expiration.map { ", valid until \(ISO8601Timestamp.format($0))" } ?? "")")
+            let line = "wrote [\(profile)] to \(path)\(credentials.expiration.map { ", valid until \(ISO8601Timestamp.format($0))" } ?? "")"
+            StandardError.line("rolekit: " + line)
+            // READY=1 again at later writes is harmless; systemd takes the first.
+            manager.ready(status: line)
         }
         if once {
             try await updater.run(served, once: true, onWrite: report)
             return
         }
         let loop = Task { try await updater.run(served, once: false, onWrite: report) }
+        let watchdog = manager.watchdog()
         let stop = Task {
             await TerminationSignal.wait()
+            manager.stopping()
             loop.cancel()
         }
-        defer { stop.cancel() }
+        defer {
+            stop.cancel()
+            watchdog?.cancel()
+        }
         try await loop.value
     }
 }

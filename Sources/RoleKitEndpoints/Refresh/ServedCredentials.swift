@@ -2,6 +2,7 @@ public import FoundationEssentials
 public import Logging
 public import RoleKitCredentials
 public import RoleKitTransport
+import Metrics
 import Synchronization
 
 /// The credentials a local endpoint hands out: fetched once at start-up (a failure there is
@@ -55,15 +56,53 @@ public final class ServedCredentials: Sendable {
 
     public let provider: any CredentialProvider
     public let configuration: Configuration
+    /// The name this source has in metrics (label `source`) and logs.
+    public let name: String
     let clock: any WallClock
     let logger: Logger
     private let state = Mutex(State())
+    private let metrics: SourceMetrics
 
-    public init(provider: any CredentialProvider, configuration: Configuration = .init(), clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "rolekit.serve")) {
+    /// Counters and gauges of one source, made through swift-metrics (whatever backend the
+    /// process bootstrapped; none, by default).
+    struct SourceMetrics: Sendable {
+        let refreshes: Counter
+        let failures: Counter
+        let expiration: Gauge
+        let secondsToExpiry: Gauge
+
+        init(source: String) {
+            let dimensions = [("source", source)]
+            refreshes = Counter(label: "rolekit_credential_refreshes_total", dimensions: dimensions)
+            failures = Counter(label: "rolekit_credential_refresh_failures_total", dimensions: dimensions)
+            expiration = Gauge(label: "rolekit_credentials_expiration_timestamp_seconds", dimensions: dimensions)
+            secondsToExpiry = Gauge(label: "rolekit_credentials_seconds_to_expiry", dimensions: dimensions)
+        }
+    }
+
+    public init(
+        provider: any CredentialProvider, configuration: Configuration = .init(), name: String = "default", clock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "rolekit.serve")
+    ) {
         self.provider = provider
         self.configuration = configuration
+        self.name = name
         self.clock = clock
         self.logger = logger
+        self.metrics = SourceMetrics(source: name)
+    }
+
+    /// Sets the expiry gauges from the credentials served now (before a metrics scrape):
+    /// seconds left, 0 when nothing can be served.
+    public func updateExpiryMetrics() {
+        let now = clock.now()
+        let expiration = state.withLock { $0.current?.expiration }
+        guard let expiration else {
+            metrics.secondsToExpiry.record(0)
+            return
+        }
+        metrics.expiration.record(expiration.timeIntervalSince1970)
+        metrics.secondsToExpiry.record(max(0, expiration.timeIntervalSince(now)))
     }
 
     /// The first fetch; throws when it fails, so a misconfigured endpoint never starts.
@@ -71,6 +110,7 @@ public final class ServedCredentials: Sendable {
         let credentials = try await provider.credentials()
         try Self.check(credentials, now: clock.now())
         store(credentials)
+        metrics.refreshes.increment()
     }
 
     /// Credentials to serve now, with when they were fetched; an error when the last good ones
@@ -98,14 +138,16 @@ public final class ServedCredentials: Sendable {
             let credentials = try await provider.refreshedCredentials()
             try Self.check(credentials, now: clock.now())
             store(credentials)
+            metrics.refreshes.increment()
             return true
         } catch {
+            metrics.failures.increment()
             let failures = state.withLock { state in
                 state.failures += 1
                 state.lastError = "\(error)"
                 return state.failures
             }
-            logger.warning("refresh failed; serving the last good credentials while they are valid", metadata: ["failures": "\(failures)", "error": "\(error)"])
+            logger.warning("refresh failed; serving the last good credentials while they are valid", metadata: ["source": "\(name)", "failures": "\(failures)", "error": "\(error)"])
             return false
         }
     }

@@ -1,4 +1,4 @@
-public import FoundationEssentials
+import FoundationEssentials
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -52,10 +52,14 @@ public final class CredentialEndpointServer: Sendable {
         public var idleTimeout: Duration
         /// Largest request body accepted (no operation takes one).
         public var maximumBodyBytes: Int
+        /// A listening socket the service manager passed (socket activation): served instead of
+        /// binding `host` and `port`.
+        public var inheritedSocket: SystemdSocketActivation.Socket?
 
         public init(
             host: String = "127.0.0.1", port: Int = 9911, hopLimit: Int? = 64, mode: Mode, maximumTokens: Int = 256,
-            maximumConnections: Int = 128, requestTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(30), maximumBodyBytes: Int = 16 * 1024
+            maximumConnections: Int = 128, requestTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(30), maximumBodyBytes: Int = 16 * 1024,
+            inheritedSocket: SystemdSocketActivation.Socket? = nil
         ) {
             self.host = host
             self.port = port
@@ -66,91 +70,95 @@ public final class CredentialEndpointServer: Sendable {
             self.requestTimeout = requestTimeout
             self.idleTimeout = idleTimeout
             self.maximumBodyBytes = maximumBodyBytes
+            self.inheritedSocket = inheritedSocket
         }
     }
 
     public let configuration: Configuration
+    /// The source served at the mode's path (the only one in IMDS mode).
     public let credentials: ServedCredentials
     let clock: any WallClock
     let logger: Logger
     private let tokens = Mutex<[String: Date]>([:])
-    /// The credentials reply for the set being served, built once per set: the hot path is a
-    /// comparison and a copy of references (see ``credentialsReply(container:)``).
-    private let prebuilt = Mutex<(credentials: Credentials, lastUpdated: Date, container: Bool, reply: Reply)?>(nil)
     /// `/latest/meta-data/iam/security-credentials/ROLE` in IMDS mode.
     private let roleCredentialsPath: String
-    private let channel = Mutex<(any Channel)?>(nil)
-    private let connections = ConnectionTable()
+    /// Container mode: every source by its path (fixed at init, read without a lock).
+    private let routes: [String: Route]
+    private let primary: Route
+    private let requestCounters: RequestCounters
+    private let endpoint: HTTPEndpoint
+
+    /// One source and the reply for the set it serves now, built once per set: the hot path is
+    /// a comparison and a copy of references (see ``credentialsReply(_:container:)``).
+    final class Route: Sendable {
+        let credentials: ServedCredentials
+        let prebuilt = Mutex<(credentials: Credentials, lastUpdated: Date, reply: Reply)?>(nil)
+
+        init(_ credentials: ServedCredentials) { self.credentials = credentials }
+    }
 
     /// The shortest container authorization token accepted.
     public static let minimumTokenLength = 16
 
     /// Connections open now (for tests and diagnostics).
-    public var openConnections: Int { connections.count }
+    public var openConnections: Int { endpoint.openConnections }
 
-    public init(configuration: Configuration, credentials: ServedCredentials, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "rolekit.serve")) {
+    /// - Parameters:
+    ///   - credentials: The source at the mode's path.
+    ///   - additionalSources: Container mode: more sources, each at its own path (`/credentials/NAME`,
+    ///     say), all behind the one token. Each refreshes on its own.
+    public init(
+        configuration: Configuration, credentials: ServedCredentials, additionalSources: [String: ServedCredentials] = [:], clock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "rolekit.serve")
+    ) {
         self.configuration = configuration
         self.credentials = credentials
         self.clock = clock
         self.logger = logger
-        if case .instanceMetadata(let roleName) = configuration.mode {
+        let primary = Route(credentials)
+        self.primary = primary
+        switch configuration.mode {
+        case .instanceMetadata(let roleName):
             self.roleCredentialsPath = "/latest/meta-data/iam/security-credentials/" + roleName
-        } else {
+            self.routes = [:]
+        case .container(_, let path):
             self.roleCredentialsPath = ""
+            var routes = additionalSources.mapValues(Route.init)
+            routes[path] = primary
+            self.routes = routes
         }
+        self.requestCounters = RequestCounters()
+        let settings = HTTPEndpoint.Settings(
+            host: configuration.host, port: configuration.port, hopLimit: configuration.hopLimit, inheritedSocket: configuration.inheritedSocket,
+            maximumConnections: configuration.maximumConnections, requestTimeout: configuration.requestTimeout, idleTimeout: configuration.idleTimeout,
+            maximumBodyBytes: configuration.maximumBodyBytes
+        )
+        // The endpoint calls back into this server; the reference is weak so that dropping the
+        // server (after stop) frees both.
+        let box = WeakServer()
+        self.endpoint = HTTPEndpoint(settings: settings) { method, uri, header in
+            guard let server = box.server else { return .text(503, "the endpoint is stopping") }
+            let reply = server.answer(method: method, uri: uri, header: header)
+            server.requestCounters.count(reply.status)
+            return reply
+        }
+        box.server = self
     }
 
-    /// Listens and returns the bound port.
+    /// Listens (or takes over the inherited socket) and returns the bound port.
     public func start() async throws -> Int {
-        var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-        let ipv6 = configuration.host.contains(":")
-        if let hopLimit = configuration.hopLimit {
-            let option = ipv6
-                ? ChannelOptions.Types.SocketOption(level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_IPV6)), name: NIOBSDSocket.Option(rawValue: CInt(IPV6_UNICAST_HOPS)))
-                : ChannelOptions.Types.SocketOption(level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_IP)), name: NIOBSDSocket.Option(rawValue: CInt(IP_TTL)))
-            bootstrap = bootstrap.childChannelOption(option, value: SocketOptionValue(hopLimit))
-        }
-        bootstrap = bootstrap.childChannelInitializer { [self] channel in
-            // At the cap the connection idle longest (no request under way) makes room, so
-            // idle or stalled sockets can neither exhaust descriptors nor lock out a client
-            // that sends its request at once. With every slot busy the newcomer is closed.
-            guard let id = connections.admit(channel, maximum: configuration.maximumConnections) else {
-                return channel.close()
-            }
-            channel.closeFuture.whenComplete { [connections] _ in connections.remove(id) }
-            return channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                try channel.pipeline.syncOperations.addHandler(Handler(server: self, connection: id))
-            }
-        }
-        let bound = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        channel.withLock { $0 = bound }
-        return bound.localAddress?.port ?? configuration.port
+        try await endpoint.start()
     }
 
     /// Stops listening; requests under way finish.
     public func stop() async {
-        let bound = channel.withLock { state in defer { state = nil }; return state }
-        try? await bound?.close()
+        await endpoint.stop()
     }
 
     // MARK: - Requests
 
     /// A response: status, headers, body.
-    public struct Reply: Sendable {
-        public var status: Int
-        public var headers: [(String, String)]
-        public var body: String
-        /// `body` and the response headers (with `Content-Length` and `Server`) ready to write.
-        var prebuilt: (body: ByteBuffer, headers: HTTPHeaders)?
-
-        static func text(_ status: Int, _ body: String, _ headers: [(String, String)] = []) -> Reply {
-            Reply(status: status, headers: [("Content-Type", "text/plain")] + headers, body: body)
-        }
-    }
+    public typealias Reply = EndpointReply
 
     /// Answers one request (method, path with query, headers); the socket side is in `Handler`.
     public func answer(method: String, uri: String, headers: [(String, String)]) -> Reply {
@@ -164,8 +172,8 @@ public final class CredentialEndpointServer: Sendable {
         }
         let path = uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
         switch configuration.mode {
-        case .container(let token, let credentialsPath):
-            guard path == credentialsPath else { return .text(404, "not found") }
+        case .container(let token, _):
+            guard let route = routes[path] else { return .text(404, "not found") }
             guard method == "GET" else { return .text(405, "method not allowed") }
             let expected: String
             do {
@@ -180,7 +188,7 @@ public final class CredentialEndpointServer: Sendable {
             }
             guard let given = header("authorization") else { return .text(401, "no Authorization header") }
             guard ConstantTime.equals(given, expected) else { return .text(403, "wrong Authorization token") }
-            return credentialsReply(container: true)
+            return credentialsReply(route, container: true)
         case .instanceMetadata(let roleName):
             let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
             switch trimmed {
@@ -194,7 +202,7 @@ public final class CredentialEndpointServer: Sendable {
             case roleCredentialsPath:
                 guard method == "GET" else { return .text(405, "method not allowed") }
                 if let refusal = checkToken(header("x-aws-ec2-metadata-token")) { return refusal }
-                return credentialsReply(container: false)
+                return credentialsReply(primary, container: false)
             default:
                 if trimmed.hasPrefix("/latest/meta-data/iam/security-credentials/") {
                     if let refusal = checkToken(header("x-aws-ec2-metadata-token")) { return refusal }
@@ -243,20 +251,16 @@ public final class CredentialEndpointServer: Sendable {
         return tokens.withLock { $0.values.filter { $0 > now }.count }
     }
 
-    private func credentialsReply(container: Bool) -> Reply {
-        let current = credentials.current()
+    private func credentialsReply(_ route: Route, container: Bool) -> Reply {
+        let current = route.credentials.current()
         if case .success(let (credentials, updated)) = current {
-            let cached = prebuilt.withLock { entry -> Reply? in
-                guard let entry, entry.container == container, entry.lastUpdated == updated, entry.credentials == credentials else { return nil }
+            let cached = route.prebuilt.withLock { entry -> Reply? in
+                guard let entry, entry.lastUpdated == updated, entry.credentials == credentials else { return nil }
                 return entry.reply
             }
             if let cached { return cached }
-            var reply = Self.credentialsReply(for: current, container: container)
-            var headers = HTTPHeaders(reply.headers)
-            headers.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
-            headers.replaceOrAdd(name: "Server", value: "rolekit")
-            reply.prebuilt = (ByteBuffer(string: reply.body), headers)
-            prebuilt.withLock { $0 = (credentials, updated, container, reply) }
+            let reply = Self.credentialsReply(for: current, container: container).prepared()
+            route.prebuilt.withLock { $0 = (credentials, updated, reply) }
             return reply
         }
         return Self.credentialsReply(for: current, container: container)
@@ -285,130 +289,10 @@ public final class CredentialEndpointServer: Sendable {
     static func timestamp(_ date: Date) -> String {
         ISO8601Timestamp.format(date)
     }
-
-    private final class Handler: ChannelInboundHandler {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
-
-        let server: CredentialEndpointServer
-        let connection: Int
-        var head: HTTPRequestHead?
-        var bodyBytes = 0
-        var timer: Scheduled<Void>?
-
-        init(server: CredentialEndpointServer, connection: Int) {
-            self.server = server
-            self.connection = connection
-        }
-
-        /// Closes the connection unless the next step happens within `limit`.
-        func arm(_ context: ChannelHandlerContext, _ limit: Duration) {
-            timer?.cancel()
-            let (seconds, attoseconds) = limit.components
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            timer = context.eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
-                loopBound.value.close(promise: nil)
-            }
-        }
-
-        func handlerAdded(context: ChannelHandlerContext) {
-            arm(context, server.configuration.requestTimeout)
-        }
-
-        func handlerRemoved(context: ChannelHandlerContext) {
-            timer?.cancel()
-            timer = nil
-        }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                bodyBytes = 0
-                server.connections.mark(connection, busy: true)
-                arm(context, server.configuration.requestTimeout)
-            case .body(let chunk):
-                // No operation takes a body; a large one is refused and the connection closed.
-                bodyBytes += chunk.readableBytes
-                if bodyBytes > server.configuration.maximumBodyBytes, let head {
-                    self.head = nil
-                    respond(context, head: head, reply: .text(413, "request body too large"), forceClose: true)
-                }
-            case .end:
-                guard let head else { return }
-                self.head = nil
-                let reply = server.answer(method: head.method.rawValue, uri: head.uri) { head.headers.first(name: $0) }
-                respond(context, head: head, reply: reply, forceClose: false)
-            }
-        }
-
-        func respond(_ context: ChannelHandlerContext, head: HTTPRequestHead, reply: Reply, forceClose: Bool) {
-            var fields: HTTPHeaders
-            if let prebuilt = reply.prebuilt {
-                fields = prebuilt.headers
-            } else {
-                fields = HTTPHeaders(reply.headers)
-                fields.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
-                fields.replaceOrAdd(name: "Server", value: "rolekit")
-            }
-            let keepAlive = head.isKeepAlive && !forceClose
-            if !keepAlive { fields.replaceOrAdd(name: "Connection", value: "close") }
-            let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: fields)
-            context.write(wrapOutboundOut(.head(response)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(reply.prebuilt?.body ?? ByteBuffer(string: reply.body)))), promise: nil)
-            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            server.connections.mark(connection, busy: false)
-            if keepAlive {
-                arm(context, server.configuration.idleTimeout)
-            } else {
-                timer?.cancel()
-                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                done.whenComplete { _ in loopBound.value.close(promise: nil) }
-            }
-        }
-    }
 }
 
-/// The open connections of a server: admission under a cap, evicting the longest-idle one.
-final class ConnectionTable: Sendable {
-    private struct Entry {
-        var channel: any Channel
-        var busy: Bool
-        var since: ContinuousClock.Instant
-    }
-    private struct State {
-        var next = 0
-        var entries: [Int: Entry] = [:]
-    }
-    private let state = Mutex(State())
-
-    var count: Int { state.withLock { $0.entries.count } }
-
-    /// An id for `channel`, or `nil` when every one of `maximum` slots has a request under way.
-    func admit(_ channel: any Channel, maximum: Int) -> Int? {
-        let (id, evicted) = state.withLock { state -> (Int?, (any Channel)?) in
-            var evicted: (any Channel)?
-            if state.entries.count >= maximum {
-                guard let victim = state.entries.filter({ !$0.value.busy }).min(by: { $0.value.since < $1.value.since }) else { return (nil, nil) }
-                evicted = victim.value.channel
-                state.entries[victim.key] = nil
-            }
-            state.next += 1
-            state.entries[state.next] = Entry(channel: channel, busy: false, since: .now)
-            return (state.next, evicted)
-        }
-        evicted?.close(promise: nil)
-        return id
-    }
-
-    func mark(_ id: Int, busy: Bool) {
-        state.withLock { state in
-            state.entries[id]?.busy = busy
-            state.entries[id]?.since = .now
-        }
-    }
-
-    func remove(_ id: Int) {
-        state.withLock { _ = $0.entries.removeValue(forKey: id) }
-    }
+/// The server an endpoint answers for, held weakly.
+private final class WeakServer: @unchecked Sendable {
+    // Written once, in the server's init, before the endpoint can call.
+    weak var server: CredentialEndpointServer?
 }
