@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv (git-ignored) with the Python tools the tests use as independent references and
 # real peers: botocore (SigV4 oracle), boto3 (a real credential_process consumer) and moto[server]
-# (a local STS/IAM endpoint that scripts/test starts) and python-dotenv (reads `env --format dotenv`). Re-running is cheap: nothing is installed twice.
+# (a local STS/IAM endpoint that scripts/test starts) python-dotenv (reads `env --format dotenv`) and prometheus-client (parses serve's metrics). Re-running is cheap: nothing is installed twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,9 @@ fi
 # python-dotenv reads back `rolekit env --format dotenv`.
 if ! .venv/bin/python -c 'import dotenv' 2>/dev/null; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check python-dotenv
+fi
+if ! .venv/bin/python -c "import prometheus_client" 2>/dev/null; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check prometheus-client
 fi
 # moto's server mode needs its "server" extra (flask, flask_cors, ...); importing moto.server proves
 # the core of it, and the metadata check proves every requirement of the extra is installed.
