@@ -2,6 +2,8 @@ public import ArgumentParser
 import FoundationEssentials
 public import RoleKitCredentials
 public import RoleKitTransport
+import RoleKitIdentity
+import RoleKitServices
 
 /// awsauthhelper's `AWSArgumentParser` as an ArgumentParser group: embed it in any command with
 /// `@OptionGroup var auth: AWSAuthOptions`. Each option falls back to its environment variable.
@@ -35,6 +37,8 @@ public struct AWSAuthOptions: ParsableArguments, Sendable {
     public var mfaToken: String?
     @Option(name: .customLong("mfa-session-life"), help: ArgumentHelp("MFA session length in seconds.", valueName: "seconds"))
     public var mfaSessionLife: Int?
+    @Option(name: .customLong("mfa-process"), help: ArgumentHelp("Command printing the MFA code when one is needed (as a profile's mfa_process; default: the profile's, else ykman for mfa_ykman_account, else the terminal).", valueName: "command"))
+    public var mfaProcess: String?
     @Flag(name: .customLong("auth-debug"), help: "Print which source gave the credentials (never the secrets).")
     public var authDebug = false
     @Option(name: .customLong("auth-type"), help: ArgumentHelp("Insist on one kind of credentials: \(AuthType.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "type"))
@@ -54,7 +58,18 @@ public struct AWSAuthOptions: ParsableArguments, Sendable {
             roleArn: role, roleSessionName: roleSessionName,
             configPath: configPath, credentialsPath: credentialsPath,
             mfaSerial: mfaSerial, mfaToken: mfaToken, mfaSessionLife: mfaSessionLife
-        )
+        ).withMFACode(MFACodeSource(process: mfaProcess, prompt: Self.terminalPrompt))
+    }
+
+    /// Asks for an MFA code on the controlling terminal (echo off); without one, an error that
+    /// says how else to give it.
+    public static let terminalPrompt: @Sendable (String) async throws -> String = { serial in
+        do {
+            let code = try TerminalPrompt.readSecret(prompt: "MFA code for \(serial): ")
+            return String(decoding: code.bytes, as: UTF8.self)
+        } catch {
+            throw STSError(.mfaCodeRequired, "an MFA code for \(serial) is needed and there is no terminal to ask on: set mfa_process in the profile or pass --mfa-process or --mfa-token")
+        }
     }
 
     public func validate() throws {

@@ -15,13 +15,17 @@ public final class CredentialChainContext: Sendable {
     public let instanceMetadataTimeout: Duration?
     /// The time of refresh and backoff decisions of the providers the links make.
     public let clock: any WallClock
+    /// Where MFA codes for profiles come from.
+    public let mfaCode: MFACodeSource
     private let loaded = Mutex<SharedConfiguration?>(nil)
 
     public init(
         transport: HTTPTransport, cache: (any AssumeRoleCache)?, environment: AWSEnvironment, explicitProfile: String?,
-        configPath: String?, credentialsPath: String?, instanceMetadataTimeout: Duration?, clock: any WallClock = SystemWallClock()
+        configPath: String?, credentialsPath: String?, instanceMetadataTimeout: Duration?, clock: any WallClock = SystemWallClock(),
+        mfaCode: MFACodeSource = .init()
     ) {
         self.clock = clock
+        self.mfaCode = mfaCode
         self.transport = transport
         self.cache = cache
         self.environment = environment
@@ -54,6 +58,6 @@ public final class CredentialChainContext: Sendable {
 
     /// A resolver of profiles over the shared files.
     public func profileResolver() throws(CredentialsError) -> ProfileCredentialResolver {
-        ProfileCredentialResolver(configuration: try sharedConfiguration(), transport: transport, cache: cache, environment: environment)
+        ProfileCredentialResolver(configuration: try sharedConfiguration(), transport: transport, cache: cache, mfaCode: mfaCode, environment: environment)
     }
 }

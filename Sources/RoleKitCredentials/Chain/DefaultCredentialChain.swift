@@ -37,6 +37,8 @@ public final class DefaultCredentialChain: CredentialProvider {
     public let links: [any CredentialChainLink]
     /// The time the sources' refresh and backoff decisions use.
     public let clock: any WallClock
+    /// Where MFA codes for profiles come from (see ``MFACodeSource``).
+    public let mfaCode: MFACodeSource
     private let resolved = Mutex<Resolution?>(nil)
 
     /// A chain over the process-wide ``RoleKitTransport/HTTPTransport/shared()`` transport:
@@ -60,9 +62,10 @@ public final class DefaultCredentialChain: CredentialProvider {
     public init(
         transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), instanceMetadataTimeout: Duration? = nil,
         environment: AWSEnvironment = .process, profile: String? = nil, configPath: String? = nil, credentialsPath: String? = nil,
-        links: [any CredentialChainLink] = DefaultCredentialChain.standardLinks, clock: any WallClock = SystemWallClock()
+        links: [any CredentialChainLink] = DefaultCredentialChain.standardLinks, clock: any WallClock = SystemWallClock(), mfaCode: MFACodeSource = .init()
     ) {
         self.clock = clock
+        self.mfaCode = mfaCode
         self.transport = transport
         self.cache = cache
         self.instanceMetadataTimeout = instanceMetadataTimeout
@@ -123,7 +126,7 @@ public final class DefaultCredentialChain: CredentialProvider {
     private func context(profile: String?, configPath: String?, credentialsPath: String?) -> CredentialChainContext {
         CredentialChainContext(
             transport: transport, cache: cache, environment: environment, explicitProfile: profile,
-            configPath: configPath, credentialsPath: credentialsPath, instanceMetadataTimeout: instanceMetadataTimeout, clock: clock
+            configPath: configPath, credentialsPath: credentialsPath, instanceMetadataTimeout: instanceMetadataTimeout, clock: clock, mfaCode: mfaCode
         )
     }
 }

@@ -24,6 +24,15 @@ public final class CredentialSession: Sendable {
         /// STS endpoint for the role and MFA calls this session makes itself (default:
         /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, else the regional endpoint).
         public var stsEndpoint: URL?
+        /// Where MFA codes come from when one is needed and `mfaToken` is not given.
+        public var mfaCode: MFACodeSource = .init()
+
+        /// These settings with `source` for MFA codes.
+        public func withMFACode(_ source: MFACodeSource) -> Settings {
+            var settings = self
+            settings.mfaCode = source
+            return settings
+        }
 
         public init(
             accessKeyId: String? = nil, secretAccessKey: String? = nil, sessionToken: String? = nil, profile: String? = nil, region: String? = nil,
@@ -94,7 +103,7 @@ public final class CredentialSession: Sendable {
             }
             return (StaticCredentialProvider(try Credentials(validating: id, secretAccessKey: secret, sessionToken: settings.sessionToken, expiration: nil, source: "the explicit keys"), region: region), .explicitKeys)
         }
-        let chain = DefaultCredentialChain(transport: transport, environment: environment)
+        let chain = DefaultCredentialChain(transport: transport, environment: environment, mfaCode: settings.mfaCode)
         guard let resolution = try await chain.resolve(profile: settings.profile, configPath: settings.configPath, credentialsPath: settings.credentialsPath) else {
             throw CredentialsError(.notFound, "no AWS credentials: give keys or a profile, or set the AWS_ variables or \(environment.credentialsFilePath)")
         }
@@ -108,7 +117,14 @@ public final class CredentialSession: Sendable {
         var (provider, source) = try await baseProvider()
         var method = source.method
         if let serial = settings.mfaSerial, settings.roleArn == nil {
-            guard let code = settings.mfaToken else { throw STSError(.mfaCodeRequired, "an MFA device (serial) was given without its MFA code", parameter: "tokenCode") }
+            let code: String
+            if let given = settings.mfaToken {
+                code = given
+            } else if settings.mfaCode.canProvide {
+                code = try await settings.mfaCode.code(serial: serial, context: "--mfa-serial")
+            } else {
+                throw STSError(.mfaCodeRequired, "an MFA device (serial) was given without its MFA code", parameter: "tokenCode")
+            }
             let base = try await provider.credentials()
             let session = try await STSClient(transport: transport, region: region, endpoint: stsEndpoint, environment: environment.variables)
                 .getSessionToken(.init(durationSeconds: settings.mfaSessionLife, serialNumber: serial, tokenCode: code), credentials: base.signingCredentials)
@@ -116,7 +132,12 @@ public final class CredentialSession: Sendable {
             method += "+mfa-session"
         }
         if let role = settings.roleArn {
-            let mfa = settings.mfaSerial.map { AssumeRoleCredentialProvider.MFA(serialNumber: $0, tokenCode: .oneTime(settings.mfaToken ?? "")) }
+            let codes = settings.mfaCode
+            let mfa = settings.mfaSerial.map { serial in
+                AssumeRoleCredentialProvider.MFA(
+                    serialNumber: serial, tokenCode: settings.mfaToken.map { .oneTime($0) } ?? .provider { try await codes.code(serial: $0, context: "--mfa-serial") }
+                )
+            }
             provider = try AssumeRoleCredentialProvider(
                 parent: provider,
                 configuration: .init(roleArn: role, roleSessionName: settings.roleSessionName, mfa: mfa, region: .explicit(region), endpoint: stsEndpoint),

@@ -28,12 +28,19 @@ public struct ProfileCredentialResolver: Sendable {
     public let configuration: SharedConfiguration
     public let transport: HTTPTransport
     public let cache: (any AssumeRoleCache)?
+    /// Where MFA codes come from (each profile's `mfa_process` / `mfa_ykman_account` is applied
+    /// on top; without a prompt, a profile needing a code and giving no way to get one fails).
+    public let mfaCode: MFACodeSource
     private let environment: AWSEnvironment
 
-    public init(configuration: SharedConfiguration, transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), environment: AWSEnvironment = .process) {
+    public init(
+        configuration: SharedConfiguration, transport: HTTPTransport, cache: (any AssumeRoleCache)? = JSONFileAssumeRoleCache(), mfaCode: MFACodeSource = .init(),
+        environment: AWSEnvironment = .process
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.cache = cache
+        self.mfaCode = mfaCode
         self.environment = environment
     }
 
@@ -110,6 +117,15 @@ public struct ProfileCredentialResolver: Sendable {
         CredentialSource.ProfileLocation(profile: profile.name, file: file)
     }
 
+    /// `mfa_session_duration` of the profile holding the keys (900–129600 s), default 1 hour.
+    private func mfaSessionDuration(_ profile: SharedConfiguration.Profile) throws(CredentialsError) -> Int {
+        guard let text = profile["mfa_session_duration"] else { return 3600 }
+        guard let seconds = Int(text), (900...129_600).contains(seconds) else {
+            throw CredentialsError(.invalidConfiguration, "profile \(SafeText.excerpt(profile.name, limit: 64)): mfa_session_duration must be 900–129600 seconds")
+        }
+        return seconds
+    }
+
     private func hasStaticKeys(_ profile: SharedConfiguration.Profile) -> Bool {
         profile["aws_access_key_id"] != nil && profile["aws_secret_access_key"] != nil
     }
@@ -134,7 +150,7 @@ public struct ProfileCredentialResolver: Sendable {
         }
         let sourceProfile = profile["source_profile"]
         let credentialSource = profile["credential_source"]
-        let parent: any CredentialProvider
+        var parent: any CredentialProvider
         switch (sourceProfile, credentialSource) {
         case (.some, .some):
             throw CredentialsError(.invalidConfiguration, "profile \(profile.name) sets both source_profile and credential_source; keep one")
@@ -184,17 +200,29 @@ public struct ProfileCredentialResolver: Sendable {
                 parent = resolution.provider
             }
         }
-        var mfa: AssumeRoleCredentialProvider.MFA?
-        if let serial = profile["mfa_serial"] {
-            mfa = .init(serialNumber: serial, tokenCode: .provider { serial in
-                throw STSError(.mfaCodeRequired, "profile \(profile.name) needs an MFA code for \(serial); this caller cannot ask for one (use rolekit session-token or a terminal)")
-            })
-        }
         let duration = profile["duration_seconds"].flatMap { Int($0) }
         if profile["duration_seconds"] != nil && duration == nil {
             throw CredentialsError(.invalidConfiguration, "profile \(profile.name): duration_seconds must be a number of seconds")
         }
         let region = region(of: profile)
+        var mfa: AssumeRoleCredentialProvider.MFA?
+        let source = sourceProfile.flatMap { configuration.profiles[$0] }
+        if let keys = (parent as? StaticCredentialProvider)?.fixed, keys.sessionToken == nil, let source,
+            let serial = profile["mfa_serial"] ?? source["mfa_serial"]
+        {
+            // Long-term keys and an MFA device: one GetSessionToken with the code, shared by
+            // every role these keys assume (and cached for other processes), then AssumeRole
+            // with that session, as aws-vault does: one prompt, not one per role.
+            let codes = mfaCode.applying(profile: profile).applying(profile: source)
+            parent = MFASessionCredentialProvider(
+                parent: parent, serialNumber: serial, durationSeconds: try mfaSessionDuration(source), code: codes, context: "profile \(SafeText.excerpt(source.name, limit: 64))",
+                region: region, endpoint: stsEndpoint, transport: transport, cache: cache
+            )
+        } else if let serial = profile["mfa_serial"] {
+            let codes = mfaCode.applying(profile: profile)
+            let context = "profile \(SafeText.excerpt(profile.name, limit: 64))"
+            mfa = .init(serialNumber: serial, tokenCode: .provider { serial in try await codes.code(serial: serial, context: context) })
+        }
         let provider = try AssumeRoleCredentialProvider(
             parent: parent,
             configuration: .init(
