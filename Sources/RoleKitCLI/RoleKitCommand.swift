@@ -13,6 +13,7 @@ public struct RoleKitCommand: AsyncParsableCommand {
             EmulatorForwardCommand.self,
             AssumeRoleCommand.self,
             SessionTokenCommand.self,
+            ConsoleCommand.self,
             WhoamiCommand.self,
             PasswordCommand.self,
             ExecCommand.self,

@@ -14,3 +14,14 @@ extension STSEmulator {
         }
     }
 }
+
+extension FederationSigninEmulator {
+    /// `GET` and `POST /federation`.
+    func addRoutes(to router: Router<EmulatorRequestContext>) {
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/federation", method: method) { [self] _, context in
+                EmulatorServer.response(handle(context.signingRequest))
+            }
+        }
+    }
+}

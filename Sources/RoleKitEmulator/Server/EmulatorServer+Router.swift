@@ -2,7 +2,7 @@ import Hummingbird
 
 extension EmulatorServer {
     /// The router of every operation: `CreateSession`, the control plane (one route per model
-    /// operation, registered by each resource), STS on `/`, IAM Identity Center (``SSOEmulator``); anything else is
+    /// operation, registered by each resource), STS on `/`, the console federation endpoint (``FederationSigninEmulator``), IAM Identity Center (``SSOEmulator``); anything else is
     /// `UnknownOperationException` (``UnknownOperationMiddleware``).
     ///
     /// STS shares the Roles Anywhere emulator's clock and issued sessions.
@@ -14,6 +14,7 @@ extension EmulatorServer {
         rolesAnywhere.addRoutes(to: router)
         rolesAnywhere.controlPlane.addRoutes(to: router)
         sts.addRoutes(to: router)
+        FederationSigninEmulator(rolesAnywhere: rolesAnywhere).addRoutes(to: router)
         rolesAnywhere.sso.addRoutes(to: router)
         return router
     }

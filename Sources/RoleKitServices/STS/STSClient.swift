@@ -77,6 +77,25 @@ public struct STSClient: Sendable {
         return try Self.credentials(node, operation: "GetSessionToken")
     }
 
+    /// `GetFederationToken` for a federated user `name` (2–32 characters of `\w+=,.@-`), with
+    /// an inline session `policy` (without one the session can do nothing).
+    public func getFederationToken(name: String, policy: String?, durationSeconds: Int?, credentials: SigningCredentials) async throws(STSError) -> STSCredentials {
+        guard (2...32).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }) else {
+            throw STSError(.invalidInput, "a federated user name is 2–32 letters, digits or _+=,.@-", parameter: "Name")
+        }
+        if let durationSeconds, !(900...129_600).contains(durationSeconds) {
+            throw STSError(.invalidInput, "GetFederationToken sessions last 900–129600 seconds", parameter: "DurationSeconds")
+        }
+        var parameters: [(String, String)] = [("Name", name)]
+        if let policy { parameters.append(("Policy", policy)) }
+        if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
+        let root = try await call("GetFederationToken", parameters, credentials: credentials)
+        guard let node = root["GetFederationTokenResult"]?["Credentials"] else {
+            throw STSError(.malformedResponse, "GetFederationToken returned no Credentials element")
+        }
+        return try Self.credentials(node, operation: "GetFederationToken")
+    }
+
     public func getCallerIdentity(credentials: SigningCredentials) async throws(STSError) -> CallerIdentity {
         let root = try await call("GetCallerIdentity", [], credentials: credentials)
         guard let result = root["GetCallerIdentityResult"], let account = result.value("Account"), let arn = result.value("Arn"), let userId = result.value("UserId") else {
