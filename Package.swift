@@ -120,6 +120,7 @@ let package = Package(
                 "RoleKitSupport", "RoleKitSigning", "RoleKitIdentity", "RoleKitTransport", "RoleKitServices",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: strictSettings
         ),

@@ -14,6 +14,7 @@ public struct RoleKitCommand: AsyncParsableCommand {
             AssumeRoleCommand.self,
             SessionTokenCommand.self,
             ConsoleCommand.self,
+            DoctorCommand.self,
             WhoamiCommand.self,
             PasswordCommand.self,
             ExecCommand.self,
