@@ -184,4 +184,50 @@ struct DoctorCLITests {
         #expect(report.status(of: "SSO tokens") == "failed")
         #expect(report.checks["SSO tokens"]?.detail.contains("sso-session corp: no token; run rolekit sso login --profile dev") == true, "\(report.checks["SSO tokens"] ?? ("", ""))")
     }
+
+    /// --control-plane reads the trust anchor (its CA bundle then checks the chain) and the
+    /// profile from the emulator's control plane: a session name fails while the profile does
+    /// not accept one and passes once `rolekit profiles update` turns that on; a role the
+    /// profile does not list fails.
+    @Test func controlPlaneChecksTheAnchorAndTheProfile() async throws {
+        let (emulator, endpoint, _, _) = try await Serve.emulator()
+        defer { emulator.stop() }
+        let adminFile = try #require(emulator.word(containing: "/admin-credentials"))
+        let home = try Home()
+        var environment = home.environment
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = adminFile
+        environment["AWS_PROFILE"] = "rolekit-emulator"
+        // A trust anchor and a profile made through the control plane (API-shaped ids).
+        func create(_ arguments: [String], _ resource: String, _ field: String) async throws -> String {
+            let result = try await Subprocess.rolekitAsync(arguments + ["--enabled", "--endpoint-url", endpoint, "--output", "json"], environment: environment)
+            try #require(result.status == 0, "\(result.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any]
+            return try #require((object?[resource] as? [String: Any])?[field] as? String, "\(result.stdoutText)")
+        }
+        let anchor = try await create(["trust-anchors", "create", "--name", "doctor", "--certificate-bundle", TestPKI.shared.path("ca-bundle.pem")], "trustAnchor", "trustAnchorArn")
+        let profile = try await create(["profiles", "create", "--name", "doctor", "--role-arn", Serve.role], "profile", "profileArn")
+        func doctor(_ extra: [String]) async throws -> Report {
+            let result = try await Subprocess.rolekitAsync(
+                ["doctor", "--output", "json", "--control-plane", "--endpoint", endpoint, "--certificate", TestPKI.shared.path("p256.pem"), "--private-key", try home.key("p256.pkcs8.key"),
+                 "--intermediates", TestPKI.shared.path("intermediate-ca.pem"), "--trust-anchor-arn", anchor, "--profile-arn", profile] + extra,
+                environment: environment
+            )
+            let object = try? JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any]
+            var checks: [String: (String, String)] = [:]
+            for item in object?["checks"] as? [[String: String]] ?? [] { checks[item["check"] ?? ""] = (item["status"] ?? "", item["detail"] ?? "") }
+            return Report(status: result.status, checks: checks, stderr: result.stderr + result.stdoutText)
+        }
+        let before = try await doctor(["--role-arn", Serve.role, "--role-session-name", "alice"])
+        #expect(before.status(of: "trust anchor") == "ok", "\(before.stderr)")
+        #expect(before.status(of: "profile") == "ok", "\(before.stderr)")
+        #expect(before.status(of: "chain to trust anchor") == "ok", "the anchor's own bundle checks the chain: \(before.stderr)")
+        #expect(before.status(of: "role session name") == "failed", "\(before.stderr)")
+        let update = try await Subprocess.rolekitAsync(["profiles", "update", "--id", profile, "--accept-role-session-name", "true", "--endpoint-url", endpoint], environment: environment)
+        #expect(update.status == 0, "\(update.stderr)")
+        let after = try await doctor(["--role-arn", Serve.role, "--role-session-name", "alice"])
+        #expect(after.status(of: "role session name") == "ok", "\(after.stderr)")
+        #expect(after.status == 0, "\(after.stderr)")
+        let otherRole = try await doctor(["--role-arn", "arn:aws:iam::123456789012:role/not-in-the-profile"])
+        #expect(otherRole.status(of: "profile") == "failed", "\(otherRole.stderr)")
+    }
 }

@@ -6,6 +6,7 @@ import RoleKitIdentity
 import RoleKitServices
 import RoleKitSupport
 import RoleKitTransport
+import X509
 
 /// `rolekit doctor`: why credentials would fail, before AWS is called.
 struct DoctorCommand: AsyncParsableCommand {
@@ -13,6 +14,8 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Check certificates, keys, ARNs, the clock, file modes, profiles and SSO tokens, and say what to fix.",
         discussion: """
+            --region and --role-session-name are the values you will pass; they are checked
+            against the trust anchor and, with --control-plane, the profile.
             Every check prints one line: ok, warning, failed or skipped (with why). The exit
             status is 1 when a check failed, else 0. --output json for scripts.
               rolekit doctor --certificate leaf.pem --private-key leaf.key --intermediates chain.pem \\
@@ -33,10 +36,11 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(name: .customLong("trust-anchor-arn"), help: ArgumentHelp("Trust anchor ARN.", valueName: "arn")) var trustAnchorArn: String?
     @Option(name: .customLong("profile-arn"), help: ArgumentHelp("Roles Anywhere profile ARN.", valueName: "arn")) var profileArn: String?
     @Option(name: .customLong("role-arn"), help: ArgumentHelp("Role ARN.", valueName: "arn")) var roleArn: String?
-    @Option(help: ArgumentHelp("Region you will call (checked against the trust anchor's).", valueName: "region")) var region: String?
     @Option(help: ArgumentHelp("Roles Anywhere endpoint for the clock check (default: the trust anchor region's).", valueName: "url")) var endpoint: String?
-    @Option(name: .customLong("role-session-name"), help: ArgumentHelp("A role session name you will pass.", valueName: "name")) var roleSessionName: String?
-    @Flag(help: "Skip the checks that need the network (the clock).") var offline = false
+    @Flag(help: "Skip the checks that need the network (the clock, the control plane).") var offline = false
+    @Flag(name: .customLong("control-plane"), help: "Read the trust anchor and the profile through the control plane (with the credentials options): enabled, their CA bundle, acceptRoleSessionName.")
+    var controlPlane = false
+    @OptionGroup(title: "Credentials (--control-plane; --region and --role-session-name are checked too)") var auth: AWSAuthOptions
     @Option(help: "Output: table or json.") var output: Format = .table
 
     @OptionGroup var passphrase: PassphraseOptions
@@ -76,7 +80,17 @@ struct DoctorCommand: AsyncParsableCommand {
         typealias Diagnostics = CredentialDiagnostics
         let environment = AWSEnvironment.process
         let now = Date()
+        let region = auth.region
+        let roleSessionName = auth.roleSessionName
         var checks: [Diagnostics.Check] = []
+        var anchorRoots: [Certificate]?
+        var profileAcceptsSessionName: Bool?
+        if controlPlane && !offline {
+            let (found, roots, accepts) = await controlPlaneChecks(transport: transport)
+            checks += found
+            anchorRoots = roots
+            profileAcceptsSessionName = accepts
+        }
         if let certificate {
             let (check, identity) = Diagnostics.identity(
                 certificate: certificate, privateKey: privateKey, intermediates: intermediates, passphrase: passphrase.source, pkcs11: pkcs11.options, tpm: tpm.options
@@ -84,15 +98,21 @@ struct DoctorCommand: AsyncParsableCommand {
             checks.append(check)
             if let identity {
                 checks.append(Diagnostics.expiry(identity, now: now))
-                checks.append(await Diagnostics.chain(identity, bundle: trustAnchorBundle, now: now))
+                checks.append(await Diagnostics.chain(identity, bundle: trustAnchorBundle, roots: anchorRoots, now: now))
             }
         }
         checks.append(Diagnostics.arns(trustAnchorArn: trustAnchorArn, profileArn: profileArn, roleArn: roleArn, region: region))
         if let roleSessionName {
             if let problem = Self.roleSessionNameProblem(roleSessionName) {
                 checks.append(.init("role session name", .failed, problem))
+            } else if let profileAcceptsSessionName {
+                checks.append(
+                    profileAcceptsSessionName
+                        ? .init("role session name", .ok, "well formed, and the profile accepts it")
+                        : .init("role session name", .failed, "the profile does not accept role session names (acceptRoleSessionName is off): rolekit profiles update --accept-role-session-name true, or drop --role-session-name")
+                )
             } else {
-                checks.append(.init("role session name", .skipped, "well formed; whether the profile accepts it (acceptRoleSessionName) needs the control plane: rolekit profiles get"))
+                checks.append(.init("role session name", .skipped, "well formed; whether the profile accepts it needs --control-plane"))
             }
         }
         if certificate != nil || trustAnchorArn != nil || endpoint != nil {
@@ -129,6 +149,60 @@ struct DoctorCommand: AsyncParsableCommand {
             return "a role session name holds only letters, digits and _+=,.@-"
         }
         return nil
+    }
+
+    /// The trust anchor and the profile read through the control plane: the checks, the anchor's
+    /// CA certificates, and whether the profile accepts role session names.
+    private func controlPlaneChecks(transport: HTTPTransport) async -> ([CredentialDiagnostics.Check], [Certificate]?, Bool?) {
+        var checks: [CredentialDiagnostics.Check] = []
+        guard trustAnchorArn != nil || profileArn != nil else {
+            return ([.init("control plane", .skipped, "--control-plane needs --trust-anchor-arn or --profile-arn")], nil, nil)
+        }
+        let client: RolesAnywhereControlPlane
+        do {
+            let session = auth.session(transport: transport)
+            let provider = try await session.provider()
+            let region = (trustAnchorArn ?? profileArn).flatMap { try? ARN(parsing: $0) }?.region ?? session.region
+            client = RolesAnywhereControlPlane(transport: transport, region: region, endpoint: try endpoint.map(RolesAnywhereOptions.parseEndpoint)) {
+                try await provider.credentials().signingCredentials
+            }
+        } catch {
+            return ([.init("control plane", .failed, "no credentials for the control plane: \(StandardError.oneLine(error))")], nil, nil)
+        }
+        var roots: [Certificate]?
+        var accepts: Bool?
+        if let trustAnchorArn {
+            do {
+                let anchor = try await client.getTrustAnchor(.init(trustAnchorId: ControlPlaneOptions.id(trustAnchorArn))).trustAnchor
+                let certificates = CredentialDiagnostics.trustAnchorCertificates(anchor)
+                roots = certificates
+                if anchor.enabled == false {
+                    checks.append(.init("trust anchor", .failed, "the trust anchor is disabled: rolekit trust-anchors enable \(ControlPlaneOptions.id(trustAnchorArn))"))
+                } else if certificates == nil {
+                    checks.append(.init("trust anchor", .warning, "enabled; its source is not a certificate bundle (a Private CA), so the chain is not checked against it"))
+                } else {
+                    checks.append(.init("trust anchor", .ok, "enabled, \(certificates?.count ?? 0) CA certificates"))
+                }
+            } catch {
+                checks.append(.init("trust anchor", .failed, "cannot read it: \(StandardError.oneLine(error))"))
+            }
+        }
+        if let profileArn {
+            do {
+                let profile = try await client.getProfile(.init(profileId: ControlPlaneOptions.id(profileArn))).profile
+                accepts = profile?.acceptRoleSessionName ?? false
+                if profile?.enabled == false {
+                    checks.append(.init("profile", .failed, "the profile is disabled: rolekit profiles enable \(ControlPlaneOptions.id(profileArn))"))
+                } else if let roleArn, let roles = profile?.roleArns, !roles.contains(roleArn) {
+                    checks.append(.init("profile", .failed, "the profile does not list --role-arn (it has \(roles.count) roles)"))
+                } else {
+                    checks.append(.init("profile", .ok, "enabled\(roleArn == nil ? "" : ", lists the role")"))
+                }
+            } catch {
+                checks.append(.init("profile", .failed, "cannot read it: \(StandardError.oneLine(error))"))
+            }
+        }
+        return (checks, roots, accepts)
     }
 
     /// --endpoint, else the trust anchor region's Roles Anywhere endpoint.

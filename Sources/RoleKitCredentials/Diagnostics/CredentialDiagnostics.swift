@@ -1,10 +1,11 @@
 public import FoundationEssentials
 public import RoleKitIdentity
 public import RoleKitTransport
-import RoleKitServices
+public import RoleKitServices
 import RoleKitSigning
 import RoleKitSupport
-import X509
+import SwiftASN1
+public import X509
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -78,14 +79,20 @@ public enum CredentialDiagnostics {
         return Check("expiry", .ok, "valid for \(days) more days")
     }
 
-    /// The chain from the leaf (with its intermediates) to one of the trust anchor's certificates.
-    public static func chain(_ identity: SigningIdentity, bundle: String?, now: Date) async -> Check {
-        guard let bundle else { return Check("chain to trust anchor", .skipped, "give --trust-anchor-bundle (the trust anchor's CA certificates) to check it") }
+    /// The chain from the leaf (with its intermediates) to one of the trust anchor's
+    /// certificates: those of `bundle` (a PEM file), else `roots` (read through the control plane).
+    public static func chain(_ identity: SigningIdentity, bundle: String?, roots given: [Certificate]? = nil, now: Date) async -> Check {
         let roots: [Certificate]
-        do {
-            roots = try SigningIdentity.loadCertificates(path: bundle)
-        } catch {
-            return Check("chain to trust anchor", .failed, "cannot read the trust anchor bundle: \(error)")
+        if let bundle {
+            do {
+                roots = try SigningIdentity.loadCertificates(path: bundle)
+            } catch {
+                return Check("chain to trust anchor", .failed, "cannot read the trust anchor bundle: \(error)")
+            }
+        } else if let given {
+            roots = given
+        } else {
+            return Check("chain to trust anchor", .skipped, "give --trust-anchor-bundle (the trust anchor's CA certificates) or --control-plane to check it")
         }
         var verifier = Verifier(rootCertificates: CertificateStore(roots)) { RFC5280Policy(validationTime: now) }
         let result = await verifier.validate(leaf: identity.certificate, intermediates: CertificateStore(identity.intermediates))
@@ -98,6 +105,16 @@ public enum CredentialDiagnostics {
                 "the certificate does not chain to any of the \(roots.count) bundle certificates\(identity.intermediates.isEmpty ? " (no intermediates given: --intermediates)" : ""); CreateSession would answer Untrusted signing certificate"
             )
         }
+    }
+
+    /// The CA certificates of a trust anchor whose source is a certificate bundle; `nil` for
+    /// other sources (a Private CA) or a bundle that does not parse.
+    public static func trustAnchorCertificates(_ anchor: RolesAnywhere.TrustAnchorDetail) -> [Certificate]? {
+        guard case .x509CertificateData(let pem)? = anchor.source?.sourceData, pem.utf8.count <= 1 << 20,
+            let documents = try? PEMDocument.parseMultiple(pemString: pem)
+        else { return nil }
+        let certificates = documents.compactMap { try? Certificate(derEncoded: $0.derBytes) }
+        return certificates.isEmpty ? nil : certificates
     }
 
     // MARK: - ARNs and regions
