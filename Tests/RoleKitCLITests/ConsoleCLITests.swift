@@ -89,4 +89,44 @@ struct ConsoleCLITests {
             #expect(refused.status != 0, "\(bad)")
         }
     }
+
+    /// Without --print: the browser ($BROWSER, a stand-in here) is given only a one-time
+    /// loopback address, whose page forwards to the sign-in URL; following it signs in.
+    @Test func theBrowserGetsALoopbackPageNotTheToken() async throws {
+        let (emulator, endpoint, _, _) = try await Serve.emulator()
+        defer { emulator.stop() }
+        let home = NSTemporaryDirectory() + "rolekit-console-browser-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let adminFile = try #require(emulator.word(containing: "/admin-credentials"))
+        try "[profile admin-role]\nrole_arn = arn:aws:iam::123456789012:role/console-admin\nsource_profile = rolekit-emulator\n".write(toFile: home + "/config", atomically: true, encoding: .utf8)
+        let seen = home + "/browser-seen"
+        let browser = home + "/browser.py"
+        try """
+            #!\(TestEnvironment.python)
+            import re, sys, urllib.request, urllib.error, html
+            page = urllib.request.urlopen(sys.argv[1], timeout=10).read().decode()
+            target = html.unescape(re.search(r'url=([^"]+)"', page).group(1))
+            class Stop(urllib.request.HTTPRedirectHandler):
+                def redirect_request(self, *args, **kwargs): return None
+            try:
+                urllib.request.build_opener(Stop).open(target, timeout=10)
+                status, location = 200, ""
+            except urllib.error.HTTPError as error:
+                status, location = error.code, error.headers.get("Location") or ""
+            open(sys.argv[2] if len(sys.argv) > 2 else "\(seen)", "w").write(f"{sys.argv[1]}\\n{status}\\n{location}\\n")
+            """.write(toFile: browser, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: browser)
+        let environment = Serve.cleanEnvironment([
+            "HOME": home, "AWS_CONFIG_FILE": home + "/config", "AWS_SHARED_CREDENTIALS_FILE": adminFile, "AWS_ENDPOINT_URL_STS": endpoint, "AWS_EC2_METADATA_DISABLED": "true",
+            "BROWSER": browser,
+        ])
+        let destination = "https://console.aws.amazon.com/ec2/home"
+        let result = try await Subprocess.rolekitAsync(["console", "--profile", "admin-role", "--federation-endpoint", endpoint + "/federation", "--destination", destination], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText.isEmpty, "nothing printed without --print")
+        let lines = try String(contentsOfFile: seen, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first?.hasPrefix("http://127.0.0.1:") == true && lines.first?.contains("SigninToken") == false, "the browser's command line: \(lines)")
+        #expect(lines.dropFirst().first == "302" && lines.dropFirst(2).first == destination, "\(lines)")
+    }
 }
