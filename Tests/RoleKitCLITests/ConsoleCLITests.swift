@@ -30,19 +30,15 @@ struct ConsoleCLITests {
     @Test func signInThroughTheEmulatorsFederationEndpoint() async throws {
         let (emulator, endpoint, _, _) = try await Serve.emulator()
         defer { emulator.stop() }
-        let home = NSTemporaryDirectory() + "rolekit-console-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let adminFile = try #require(emulator.word(containing: "/admin-credentials"))
-        try """
+        let home = try Serve.EmulatorProfileHome(emulator, endpoint: endpoint, config: """
         [profile admin-role]
         role_arn = arn:aws:iam::123456789012:role/console-admin
         source_profile = rolekit-emulator
         role_session_name = alice
-        """.write(toFile: home + "/config", atomically: true, encoding: .utf8)
-        let environment = Serve.cleanEnvironment([
-            "HOME": home, "AWS_CONFIG_FILE": home + "/config", "AWS_SHARED_CREDENTIALS_FILE": adminFile, "AWS_ENDPOINT_URL_STS": endpoint, "AWS_EC2_METADATA_DISABLED": "true",
-        ])
+        """)
+        defer { withExtendedLifetime(home) {} }
+        let adminFile = try #require(emulator.word(containing: "/admin-credentials"))
+        let environment = home.environment
         let destination = "https://console.aws.amazon.com/s3/home?region=us-east-1"
         let result = try await Subprocess.rolekitAsync(
             ["console", "--profile", "admin-role", "--print", "--federation-endpoint", endpoint + "/federation", "--destination", destination, "--duration", "3600"], environment: environment

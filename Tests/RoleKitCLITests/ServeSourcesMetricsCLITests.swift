@@ -49,11 +49,7 @@ struct ServeSourcesMetricsCLITests {
     @Test func twoProfilesOnTwoPathsAndTheirMetrics() async throws {
         let (emulator, endpoint, _, _) = try await Serve.emulator()
         defer { emulator.stop() }
-        let home = NSTemporaryDirectory() + "rolekit-serve-sources-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let adminFile = try #require(emulator.word(containing: "/admin-credentials"))
-        try """
+        let home = try Serve.EmulatorProfileHome(emulator, endpoint: endpoint, config: """
         [profile build]
         role_arn = arn:aws:iam::123456789012:role/build
         source_profile = rolekit-emulator
@@ -63,13 +59,12 @@ struct ServeSourcesMetricsCLITests {
         role_arn = arn:aws:iam::123456789012:role/deploy
         source_profile = rolekit-emulator
         role_session_name = ci-deploy
-        """.write(toFile: home + "/config", atomically: true, encoding: .utf8)
+        """)
+        defer { withExtendedLifetime(home) {} }
         let tokenFile = try Serve.containerTokenFile()
         defer { try? FileManager.default.removeItem(atPath: tokenFile) }
         let token = try String(contentsOfFile: tokenFile, encoding: .utf8)
-        let environment = Serve.cleanEnvironment([
-            "HOME": home, "AWS_CONFIG_FILE": home + "/config", "AWS_SHARED_CREDENTIALS_FILE": adminFile, "AWS_ENDPOINT_URL_STS": endpoint, "AWS_EC2_METADATA_DISABLED": "true",
-        ])
+        let environment = home.environment
         let serve = try await Serve.Background(
             ["serve", "--container", "--token-file", tokenFile, "--port", "0", "--metrics-port", "0", "--source", "build", "--source", "deploy=ci-deploy"],
             until: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", environment: environment

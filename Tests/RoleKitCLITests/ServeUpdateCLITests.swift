@@ -84,6 +84,23 @@ struct ServeUpdateCLITests {
         return (try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: String])?["Arn"] ?? ""
     }
 
+    /// A HOME whose config is `config`, whose credentials file is the emulator's admin key
+    /// (profile `rolekit-emulator`) and whose STS is the emulator; removed when released.
+    final class EmulatorProfileHome {
+        let folder = NSTemporaryDirectory() + "rolekit-profile-home-\(UUID().uuidString)"
+        let environment: [String: String]
+
+        init(_ emulator: Background, endpoint: String, config: String, extra: [String: String] = [:]) throws {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let adminFile = try #require(emulator.word(containing: "/admin-credentials"))
+            try config.write(toFile: folder + "/config", atomically: true, encoding: .utf8)
+            environment = ServeUpdateCLITests.cleanEnvironment([
+                "HOME": folder, "AWS_CONFIG_FILE": folder + "/config", "AWS_SHARED_CREDENTIALS_FILE": adminFile, "AWS_ENDPOINT_URL_STS": endpoint, "AWS_EC2_METADATA_DISABLED": "true",
+            ].merging(extra) { $1 })
+        }
+        deinit { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
     /// A new file holding a random container Authorization token (the caller removes it).
     static func containerTokenFile() throws -> String {
         let tokenFile = NSTemporaryDirectory() + "rolekit-serve-token-\(UUID().uuidString)"
@@ -109,20 +126,15 @@ struct ServeUpdateCLITests {
     @Test func serveFromAnAssumeRoleProfile() async throws {
         let (emulator, endpoint, _, _) = try await Self.emulator()
         defer { emulator.stop() }
-        let home = NSTemporaryDirectory() + "rolekit-serve-profile-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home) }
         // The base credentials are the emulator's generated admin key, from the file it wrote.
-        let adminFile = try #require(emulator.word(containing: "/admin-credentials"))
-        try """
+        let home = try EmulatorProfileHome(emulator, endpoint: endpoint, config: """
         [profile chain]
         role_arn = arn:aws:iam::123456789012:role/via-profile
         source_profile = rolekit-emulator
         role_session_name = served-chain
-        """.write(toFile: home + "/config", atomically: true, encoding: .utf8)
-        let environment = Self.cleanEnvironment([
-            "HOME": home, "AWS_CONFIG_FILE": home + "/config", "AWS_SHARED_CREDENTIALS_FILE": adminFile, "AWS_ENDPOINT_URL_STS": endpoint, "AWS_EC2_METADATA_DISABLED": "true",
-        ])
+        """)
+        defer { withExtendedLifetime(home) {} }
+        let environment = home.environment
         let serve = try await Background(["serve", "--port", "0", "--profile", "chain"], until: "AWS_EC2_METADATA_SERVICE_ENDPOINT", environment: environment)
         let url = try #require(serve.word(containing: "http://127.0.0.1:").map { $0 + "/" })
         let (method, arn) = try await Self.boto3(["AWS_EC2_METADATA_SERVICE_ENDPOINT": url], endpoint: endpoint)
