@@ -44,8 +44,23 @@ extension RoleKitCommand {
     /// `credential_process` consumers and scripts show a readable message; `--help` and
     /// `--version` print as usual. Call it from synchronous top-level code (see ``runAsMain(_:)``).
     public static func runFromProcessArguments() -> Never {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let name = arguments.first, let leaf = directlyParsed.first(where: { $0._commandName == name }),
+            let parsed = try? leaf.parseAsRoot(Array(arguments.dropFirst()))
+        {
+            run(parsed, root: Self.self)
+        }
         runAsMain(Self.self)
     }
+
+    /// The commands every `credential_process` call or script runs (`credential-process`,
+    /// `version`), parsed on their own before the whole tree is: parsing through the root
+    /// builds all 23 subcommands' trees and ArgumentParser's completion-script probes, whose
+    /// protocol-conformance lookups were most of the start-up time. Each names `rolekit` as
+    /// its super-command, so as a root of its own it skips that probe and its usage still reads
+    /// `rolekit NAME`. Anything this parse rejects (`--help`, `--version`, a usage error) is
+    /// parsed again through the root, which words help and errors as always.
+    static let directlyParsed: [any ParsableCommand.Type] = [CredentialProcessCommand.self, VersionCommand.self]
 
     /// Parses the process arguments as `root`'s, runs the command they name with the failure
     /// convention above, and exits (`rolekit-emulator` runs its tree through this too).
@@ -60,6 +75,11 @@ extension RoleKitCommand {
         } catch {
             fail(root, error)
         }
+        run(parsed, root: root)
+    }
+
+    /// Runs a parsed command with the failure convention of `root` and exits.
+    private static func run(_ parsed: any ParsableCommand, root: any ParsableCommand.Type) -> Never {
         if let fast = parsed as? any SynchronousFastPath {
             do {
                 if try fast.runSynchronouslyIfPossible() { root.exit() }

@@ -173,11 +173,13 @@ struct TransportFaultTests {
     }
 
     @Test func nothingListeningIsAConnectionError() async throws {
-        // Bind and close a server to get a port that is free.
-        let probe = ScriptedHTTPServer([])
-        let port = try await probe.start()
-        await probe.stop()
+        // A port bound and never listening, held for the whole test: connections are refused
+        // and no server of a parallel test can take it meanwhile (a port freed by stopping a
+        // probe server once was taken, and the client waited on that server instead).
+        let refusing = try RefusingPort()
+        let port = refusing.port
         let (result, _, elapsed) = try await Self.run([], port: port)
+        withExtendedLifetime(refusing) {}
         guard case .failure(let error) = result else { Issue.record("expected a failure"); return }
         #expect(error.code == .connection)
         #expect(error.message.contains("127.0.0.1:\(port)"))

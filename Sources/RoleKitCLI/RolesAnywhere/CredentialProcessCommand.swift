@@ -11,6 +11,8 @@ import RoleKitTransport
 struct CredentialProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credential-process",
+        // Parsed on its own first (see `RoleKitCommand.directlyParsed`): usage says `rolekit`.
+        _superCommandName: "rolekit",
         abstract: "Get Roles Anywhere credentials and print them as credential_process JSON (Version 1).",
         discussion: """
             Put it in ~/.aws/config:
